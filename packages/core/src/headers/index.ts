@@ -1,0 +1,2 @@
+// Header writers (pure functions) live here; see docs/headers.md.
+export {};

@@ -1,0 +1,2 @@
+// Client key functions (client IP, IPv6 subnets, API keys) live here.
+export {};

@@ -1,0 +1,84 @@
+import type { Policy } from '../policies/policy.js';
+import type { PolicyResult } from '../store/types.js';
+
+export type Degraded = 'store-error' | 'timeout';
+
+export interface Decision {
+  allowed: boolean;
+  /** Of the binding policy: the one that denied (latest retry), else the tightest. */
+  limit: number;
+  remaining: number;
+  resetAfterMs: number;
+  /** 0 when allowed; else the earliest a same-cost retry can pass; Infinity if it never can. */
+  retryAfterMs: number;
+  /** Leaky-bucket shaping: hold the request this long before running it. */
+  delayMs: number;
+  /** Name of the binding policy. */
+  policy: string;
+  /** One per policy, in the limiter's policy order. */
+  results: readonly PolicyResult[];
+  /** Set when the failure policy, not the store, decided. */
+  degraded?: Degraded;
+}
+
+/** Combines per-policy results into one decision (all-or-nothing already applied by the store). */
+export function combineResults(results: readonly PolicyResult[]): Decision {
+  if (results.length === 1) {
+    const only = results[0]!;
+    return {
+      allowed: only.allowed,
+      limit: only.limit,
+      remaining: only.remaining,
+      resetAfterMs: only.resetAfterMs,
+      retryAfterMs: only.retryAfterMs,
+      delayMs: only.delayMs,
+      policy: only.policy,
+      results,
+    };
+  }
+  let binding: PolicyResult | undefined;
+  let denied: PolicyResult | undefined;
+  let delayMs = 0;
+  for (const result of results) {
+    if (!result.allowed) {
+      if (denied === undefined || result.retryAfterMs > denied.retryAfterMs) denied = result;
+    } else if (
+      binding === undefined ||
+      result.remaining < binding.remaining ||
+      (result.remaining === binding.remaining && result.resetAfterMs > binding.resetAfterMs)
+    ) {
+      binding = result;
+    }
+    if (result.delayMs > delayMs) delayMs = result.delayMs;
+  }
+  const chosen = (denied ?? binding)!;
+  return {
+    allowed: denied === undefined,
+    limit: chosen.limit,
+    remaining: chosen.remaining,
+    resetAfterMs: chosen.resetAfterMs,
+    retryAfterMs: denied === undefined ? 0 : denied.retryAfterMs,
+    delayMs: denied === undefined ? delayMs : 0,
+    policy: chosen.policy,
+    results,
+  };
+}
+
+/** When the store cannot answer and no fallback store can either: a denial asks for a retry after this. */
+export const DEGRADED_RETRY_AFTER_MS = 1_000;
+
+/** The failure policy's decision: every policy reported as allowing (full quota) or denying. */
+export function degradedDecision(policies: readonly Policy[], allowed: boolean, degraded: Degraded): Decision {
+  const results: PolicyResult[] = policies.map((policy) => ({
+    policy: policy.name,
+    allowed,
+    limit: policy.limit,
+    remaining: allowed ? policy.limit : 0,
+    resetAfterMs: allowed ? 0 : DEGRADED_RETRY_AFTER_MS,
+    retryAfterMs: allowed ? 0 : DEGRADED_RETRY_AFTER_MS,
+    delayMs: 0,
+  }));
+  const decision = combineResults(results);
+  decision.degraded = degraded;
+  return decision;
+}

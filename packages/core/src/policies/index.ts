@@ -1,0 +1,7 @@
+export * from './policy.js';
+export { fixedWindow } from './fixed-window.js';
+export { slidingWindow } from './sliding-window.js';
+export { slidingLog, MAX_SLIDING_LOG_LIMIT } from './sliding-log.js';
+export { tokenBucket, type TokenBucketOptions } from './token-bucket.js';
+export { leakyBucket, type LeakyBucketOptions } from './leaky-bucket.js';
+export type { WindowPolicyOptions } from './window-options.js';

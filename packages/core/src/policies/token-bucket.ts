@@ -1,0 +1,21 @@
+import { registerPolicy, type BucketPolicy } from './policy.js';
+import { parseBucketOptions } from './bucket-options.js';
+
+export interface TokenBucketOptions {
+  /** Burst size: tokens the bucket holds when full. */
+  capacity: number;
+  /** Tokens added per second (fractions allowed, e.g. 0.5 or 3). */
+  refillPerSecond: number;
+  name?: string;
+}
+
+/**
+ * Bursts up to `capacity`, then `refillPerSecond` on average. GCRA arithmetic: the only
+ * state is one timestamp, the theoretical arrival time (when the bucket is full again).
+ */
+export function tokenBucket(options: TokenBucketOptions): BucketPolicy {
+  const { capacity, ratePerSecond, intervalUs, name } = parseBucketOptions(options, 'tokenBucket', 'refillPerSecond');
+  const id = `tb-${capacity}-${intervalUs}`;
+  const windowMs = Math.ceil((capacity * intervalUs) / 1000);
+  return registerPolicy({ algorithm: 'token-bucket', id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs });
+}

@@ -1,0 +1,33 @@
+import type { Duration } from '../time/duration.js';
+import { parseDuration } from '../time/duration.js';
+import { assertKnownKeys, assertNonEmptyString, assertPlainObject, assertPositiveInteger } from '../validate.js';
+import { POLICY_NAME_PATTERN } from './policy.js';
+
+export interface WindowPolicyOptions {
+  /** Requests (cost units) admitted per window. */
+  limit: number;
+  /** Window length: milliseconds, or '30s', '1m', '1h', '1d'. */
+  window: Duration;
+  /** Shown in RateLimit headers and problem bodies. Letters, digits, `_`, `.`, `-`. */
+  name?: string;
+}
+
+const WINDOW_KEYS = new Set(['limit', 'window', 'name']);
+
+export interface ParsedWindowOptions {
+  limit: number;
+  windowMs: number;
+  name: string | undefined;
+}
+
+export function parseWindowOptions(options: unknown, constructorName: string, maxLimit?: number): ParsedWindowOptions {
+  assertPlainObject(options, constructorName);
+  assertKnownKeys(options, WINDOW_KEYS, '');
+  const limit = assertPositiveInteger(options.limit, 'limit', maxLimit);
+  const windowMs = parseDuration(options.window, 'window');
+  const name =
+    options.name === undefined
+      ? undefined
+      : assertNonEmptyString(options.name, 'name', POLICY_NAME_PATTERN, 'letters, digits, "_", "." or "-" (1 to 64)');
+  return { limit, windowMs, name };
+}

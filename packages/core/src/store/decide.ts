@@ -1,0 +1,46 @@
+import { evaluatePolicy } from '../algorithms/evaluate.js';
+import type { Evaluation, PolicyState } from '../algorithms/types.js';
+import type { PolicyResult, StoreRequest } from './types.js';
+import { resultOf } from './results.js';
+
+/** Where `decide` reads and writes states, keyed by `<base>:<policyId>`. */
+export interface StateTable {
+  get(key: string): PolicyState | undefined;
+  set(key: string, state: PolicyState): unknown;
+  delete(key: string): unknown;
+}
+
+/**
+ * All-or-nothing over every policy of a request, synchronously: evaluate all, then write
+ * all only if the request commits (consume: every policy allowed; refund: always; peek: never).
+ */
+export function decide(table: StateTable, request: StoreRequest, nowUs: number): PolicyResult[] {
+  const { policies, cost, mode, key } = request;
+  const count = policies.length;
+  const keys: string[] = new Array(count);
+  const evaluations: Evaluation[] = new Array(count);
+  let allowed = true;
+  for (let i = 0; i < count; i++) {
+    const policy = policies[i]!;
+    const stateKey = key + ':' + policy.id;
+    keys[i] = stateKey;
+    const evaluation = evaluatePolicy(policy, table.get(stateKey), nowUs, cost, mode);
+    evaluations[i] = evaluation;
+    if (!evaluation.allowed) allowed = false;
+  }
+  const commit = mode === 'refund' || (mode === 'consume' && allowed);
+  const results: PolicyResult[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const policy = policies[i]!;
+    let evaluation = evaluations[i]!;
+    if (commit) {
+      if (evaluation.next === undefined) table.delete(keys[i]!);
+      else table.set(keys[i]!, evaluation.next);
+    } else if (mode === 'consume' && evaluation.allowed) {
+      // Another policy denied, so nothing is charged: report this one as a peek would.
+      evaluation = evaluatePolicy(policy, table.get(keys[i]!), nowUs, cost, 'peek');
+    }
+    results[i] = resultOf(policy, evaluation);
+  }
+  return results;
+}
