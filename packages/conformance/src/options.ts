@@ -1,0 +1,33 @@
+import type { Algorithm, Store } from '@sluice/core';
+
+/** The test runner's functions, passed in so the suite works under jest, vitest, node:test or mocha. */
+export interface TestRunner {
+  describe: (name: string, body: () => void) => void;
+  test: (name: string, body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
+  beforeAll: (body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
+  afterAll: (body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
+}
+
+export interface ConformanceOptions extends TestRunner {
+  /** Shown in the suite's title, e.g. 'RedisStore (cluster)'. */
+  name: string;
+  /** Makes a store; called once for the shared tests and again for lifecycle tests. */
+  makeStore: () => Store | Promise<Store>;
+  /** Ends a store after the tests. Default: `store.close?.()`. */
+  closeStore?: (store: Store) => unknown | Promise<unknown>;
+  /**
+   * Counts round trips to the backing server so far (e.g. Redis INFO commandstats, or
+   * queries seen by a pg pool). When given, the suite checks every consume is exactly one.
+   * Synchronous stores may omit it: the suite then checks that `consume` returns a plain
+   * array, i.e. decides in one synchronous section.
+   */
+  roundTrips?: () => number | Promise<number>;
+  /** Restrict to these algorithms. Default: every algorithm the store declares. */
+  algorithms?: readonly Algorithm[];
+  /** Runs of the randomized comparison against the reference model per algorithm. Default 40. */
+  randomRuns?: number;
+  /** Parallel calls in the concurrency test. Default 200 (limit 50). */
+  parallelCalls?: number;
+  /** Per-test timeout passed to the runner. Default 30 000. */
+  timeoutMs?: number;
+}
