@@ -23,3 +23,4 @@ export { createLimiter, type Limiter, type ConsumeOptions } from './limiter/crea
 export { isPlainObject, assertKnownKeys, assertPlainObject, assertPositiveInteger, assertNonEmptyString } from './validate.js';
 export * from './headers/index.js';
 export * from './keys/index.js';
+export * from './http/index.js';

@@ -1,0 +1,2 @@
+// Framework-agnostic middleware plumbing shared by the Express, Koa and Fastify adapters.
+export {};
