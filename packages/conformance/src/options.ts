@@ -22,8 +22,17 @@ export interface ConformanceOptions extends TestRunner {
    * array, i.e. decides in one synchronous section.
    */
   roundTrips?: () => number | Promise<number>;
-  /** Restrict to these algorithms. Default: every algorithm the store declares. */
-  algorithms?: readonly Algorithm[];
+  /**
+   * Whether two instances from `makeStore` see the same state (Redis, Postgres: true;
+   * in-process stores: false). Default false.
+   */
+  sharedState?: boolean;
+  /**
+   * The algorithms to certify (test runners register tests before any store exists, so
+   * they are named here): usually every algorithm the store declares, e.g. core's
+   * `ALGORITHMS`. The suite checks the store declares each of them.
+   */
+  algorithms: readonly Algorithm[];
   /** Runs of the randomized comparison against the reference model per algorithm. Default 40. */
   randomRuns?: number;
   /** Parallel calls in the concurrency test. Default 200 (limit 50). */

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import type { Algorithm, Policy } from '@sluice/core';
+import { countAllowed } from '../assertions.js';
+import type { SuiteContext } from '../context.js';
+import { policyAdmitting } from '../policies-for.js';
+
+const LIMIT = 50;
+
+/** Many calls in flight on one key at one instant: exactly the limit passes, never more. */
+export function concurrencySuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+  const { test, timeoutMs } = ctx.options;
+  const calls = ctx.options.parallelCalls ?? 200;
+
+  const fire = async (policies: readonly Policy[]) => {
+    const key = ctx.freshKey();
+    return Promise.all(Array.from({ length: calls }, () => ctx.call(key, policies, 0)));
+  };
+
+  for (const algorithm of algorithms) {
+    test(
+      `${algorithm}: exactly ${LIMIT} of ${calls} parallel calls on one key are admitted`,
+      async () => {
+        const batches = await fire([policyAdmitting(algorithm, LIMIT)]);
+        assert.equal(countAllowed(batches), LIMIT);
+      },
+      timeoutMs,
+    );
+  }
+
+  if (algorithms.length >= 2) {
+    const [first, second] = algorithms as [Algorithm, Algorithm];
+    test(
+      `${first} + ${second}: parallel calls admit exactly the tighter limit`,
+      async () => {
+        const batches = await fire([policyAdmitting(first, LIMIT, 'wide'), policyAdmitting(second, LIMIT - 20, 'narrow')]);
+        assert.equal(countAllowed(batches), LIMIT - 20);
+        const after = await ctx.call(ctx.freshKey(), [policyAdmitting(first, LIMIT, 'wide')], 0, 1, 'peek');
+        assert.equal(after[0]!.remaining, LIMIT, 'a fresh key must be untouched');
+      },
+      timeoutMs,
+    );
+  }
+}
