@@ -1,0 +1,51 @@
+import { ALGORITHMS, MemoryStore, type Store } from '@sluice/core';
+import { runStoreConformance } from '@sluice/conformance';
+import { ChargingPeekStore, NonAtomicStore, OffByOneStore, PartialChargeStore } from './support/broken-stores';
+import { collectingRunner, type Outcome } from './support/collecting-runner';
+
+async function outcomesFor(makeStore: () => Store): Promise<Outcome[]> {
+  const runner = collectingRunner();
+  runStoreConformance({ name: 'under test', makeStore, algorithms: ALGORITHMS, randomRuns: 15, ...runner });
+  return runner.run();
+}
+
+const failed = (outcomes: Outcome[]) => outcomes.filter((o) => o.error !== undefined).map((o) => o.name);
+
+describe('the conformance suite catches broken stores', () => {
+  test('a correct store (MemoryStore) passes every test', async () => {
+    const outcomes = await outcomesFor(() => new MemoryStore());
+    expect(outcomes.length).toBeGreaterThan(40);
+    expect(failed(outcomes)).toEqual([]);
+  });
+
+  test('an off-by-one store fails the scenario tables, the parallel test and the randomized comparison', async () => {
+    const names = failed(await outcomesFor(() => new OffByOneStore()));
+    expect(names).toEqual(expect.arrayContaining([
+      expect.stringContaining('fixed window: limit, denial until the window ends'),
+      expect.stringContaining('fixed-window: exactly 50 of 200 parallel calls'),
+      expect.stringContaining('randomized: fixed-window agrees with the reference model'),
+    ]));
+  });
+
+  test('a non-atomic store (read, await, write) fails the parallel test for every algorithm', async () => {
+    const names = failed(await outcomesFor(() => new NonAtomicStore()));
+    for (const algorithm of ALGORITHMS) {
+      expect(names).toContainEqual(expect.stringContaining(`${algorithm}: exactly 50 of 200 parallel calls`));
+    }
+  });
+
+  test('a store that charges the other policies on a denial fails all-or-nothing', async () => {
+    const names = failed(await outcomesFor(() => new PartialChargeStore()));
+    expect(names).toEqual(expect.arrayContaining([
+      expect.stringContaining('two policies, all or nothing'),
+      expect.stringContaining('three policies of three algorithms'),
+      expect.stringContaining('parallel calls admit exactly the tighter limit'),
+    ]));
+  });
+
+  test('a store whose peek charges fails the peek tests', async () => {
+    const names = failed(await outcomesFor(() => new ChargingPeekStore()));
+    expect(names).toContainEqual(expect.stringContaining('fixed-window: peek does not charge'));
+    expect(names).toContainEqual(expect.stringContaining('peek reports without charging'));
+  });
+});

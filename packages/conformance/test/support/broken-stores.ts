@@ -1,0 +1,80 @@
+import {
+  ALGORITHMS,
+  decide,
+  MemoryStore,
+  msToMicros,
+  type PolicyResult,
+  type PolicyState,
+  type Store,
+  type StoreRequest,
+} from '@sluice/core';
+
+/** Admits one request too many per key: the classic `<=` vs `<` slip. */
+export class OffByOneStore implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly inner = new MemoryStore();
+  private readonly bonusUsed = new Set<string>();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    const results = this.inner.consume(request);
+    if (request.mode !== 'consume' || results.every((r) => r.allowed) || this.bonusUsed.has(request.key)) return results;
+    this.bonusUsed.add(request.key);
+    return results.map((r) => ({ ...r, allowed: true, remaining: 0, retryAfterMs: 0 }));
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
+
+/** Reads, awaits (as a network store between GET and SET would), then writes: races over-admit. */
+export class NonAtomicStore implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly states = new Map<string, PolicyState>();
+
+  async consume(request: StoreRequest): Promise<PolicyResult[]> {
+    const snapshot = new Map<string, PolicyState>();
+    for (const policy of request.policies) {
+      const key = request.key + ':' + policy.id;
+      const state = this.states.get(key);
+      if (state !== undefined) snapshot.set(key, structuredClone(state));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = decide(snapshot, request, msToMicros(request.nowMs ?? Date.now()));
+    for (const policy of request.policies) {
+      const key = request.key + ':' + policy.id;
+      const state = snapshot.get(key);
+      if (state === undefined) this.states.delete(key);
+      else this.states.set(key, state);
+    }
+    return results;
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    for (const policy of policies) this.states.delete(key + ':' + policy.id);
+  }
+}
+
+/** Decides each policy on its own, so a denial by one still charges the others. */
+export class PartialChargeStore implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly inner = new MemoryStore();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    return request.policies.flatMap((policy) => this.inner.consume({ ...request, policies: [policy] }));
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
+
+/** Treats peek as consume. */
+export class ChargingPeekStore implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly inner = new MemoryStore();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    return this.inner.consume(request.mode === 'peek' ? { ...request, mode: 'consume' } : request);
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
