@@ -1,0 +1,199 @@
+import {
+  createLimiter,
+  ErrorCodes,
+  fixedWindow,
+  InvalidOptionError,
+  leakyBucket,
+  MemoryStore,
+  slidingLog,
+  StoreError,
+  tokenBucket,
+  UnsupportedAlgorithmError,
+  type PolicyResult,
+  type Store,
+  type StoreRequest,
+} from '@sluice/core';
+
+const T = 1_700_006_400_000;
+
+/** A store that always fails, synchronously or asynchronously. */
+class FailingStore implements Store {
+  readonly algorithms = ['fixed-window', 'token-bucket'] as const;
+  calls = 0;
+  constructor(private readonly how: 'throw' | 'reject' | 'hang') {}
+  consume(_request: StoreRequest): Promise<PolicyResult[]> {
+    this.calls++;
+    if (this.how === 'throw') throw new Error('connection refused');
+    if (this.how === 'reject') return Promise.reject(new Error('READONLY You can\'t write against a read only replica'));
+    return new Promise(() => {});
+  }
+  reset(): void {}
+}
+
+describe('createLimiter', () => {
+  test('consume charges, denies at the limit, and reports the binding policy', async () => {
+    const limiter = createLimiter({
+      policies: [tokenBucket({ name: 'burst', capacity: 2, refillPerSecond: 1 }), fixedWindow({ name: 'hourly', limit: 10, window: '1h' })],
+    });
+    const first = await limiter.consume('user:1', { nowMs: T });
+    expect(first).toMatchObject({ allowed: true, policy: 'burst', limit: 2, remaining: 1, retryAfterMs: 0 });
+    expect(first.results.map((r) => r.policy)).toEqual(['burst', 'hourly']);
+    await limiter.consume('user:1', { nowMs: T });
+    const denied = await limiter.consume('user:1', { nowMs: T });
+    expect(denied).toMatchObject({ allowed: false, policy: 'burst', remaining: 0, retryAfterMs: 1000 });
+    // All or nothing: the hourly window was charged twice, not three times.
+    expect(denied.results[1]).toMatchObject({ allowed: true, remaining: 8 });
+  });
+
+  test('the binding policy of an allowed request is the one with the fewest units left', async () => {
+    const limiter = createLimiter({
+      policies: [fixedWindow({ name: 'minute', limit: 100, window: '1m' }), fixedWindow({ name: 'second', limit: 3, window: '1s' })],
+    });
+    expect(await limiter.consume('k', { nowMs: T })).toMatchObject({ policy: 'second', remaining: 2, limit: 3 });
+  });
+
+  test('a denial by several policies reports the latest retry', async () => {
+    const limiter = createLimiter({
+      policies: [fixedWindow({ name: 'short', limit: 1, window: '1s' }), fixedWindow({ name: 'long', limit: 1, window: '1m' })],
+    });
+    await limiter.consume('k', { nowMs: T });
+    expect(await limiter.consume('k', { nowMs: T })).toMatchObject({ allowed: false, policy: 'long', retryAfterMs: 60_000 });
+  });
+
+  test('peek, refund and reset', async () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 3, window: '1m' })] });
+    await limiter.consume('k', { nowMs: T, cost: 2 });
+    expect((await limiter.peek('k', { nowMs: T })).remaining).toBe(1);
+    expect((await limiter.refund('k', { nowMs: T })).remaining).toBe(2);
+    await limiter.reset('k');
+    expect((await limiter.peek('k', { nowMs: T })).remaining).toBe(3);
+  });
+
+  test('a cost above every capacity is denied with an infinite retry, not a loop', async () => {
+    const limiter = createLimiter({ policies: [tokenBucket({ capacity: 5, refillPerSecond: 1 })] });
+    expect(await limiter.consume('k', { cost: 6 })).toMatchObject({ allowed: false, retryAfterMs: Infinity });
+  });
+
+  test('leaky bucket decisions carry the shaping delay', async () => {
+    const limiter = createLimiter({ policies: [leakyBucket({ capacity: 5, leakPerSecond: 10 })] });
+    expect((await limiter.consume('k', { nowMs: T })).delayMs).toBe(0);
+    expect((await limiter.consume('k', { nowMs: T })).delayMs).toBe(100);
+  });
+
+  test('windows longer than 24.8 days work', async () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 1, window: '30d' })] });
+    await limiter.consume('k', { nowMs: T });
+    const denied = await limiter.consume('k', { nowMs: T + 29 * 86_400_000 });
+    expect(denied).toMatchObject({ allowed: false, retryAfterMs: 86_400_000 });
+    expect((await limiter.consume('k', { nowMs: T + 30 * 86_400_000 })).allowed).toBe(true);
+  });
+
+  test('decide is synchronous on the memory store (no promise on the hot path)', () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 3, window: '1m' })] });
+    const decision = limiter.decide('k', 1, 'consume');
+    expect(decision).not.toBeInstanceOf(Promise);
+    expect((decision as { allowed: boolean }).allowed).toBe(true);
+  });
+
+  test('client keys with braces cannot collide with others', async () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 1, window: '1m' })] });
+    expect((await limiter.consume('{a}')).allowed).toBe(true);
+    expect((await limiter.consume('%7Ba%7D')).allowed).toBe(true);
+    expect((await limiter.consume('a')).allowed).toBe(true);
+  });
+
+  test('bad per-call input is a typed error', async () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 3, window: '1m' })] });
+    await expect(limiter.consume('k', { cost: 0 })).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION, option: 'cost' });
+    await expect(limiter.consume('k', { cost: 1.5 })).rejects.toMatchObject({ option: 'cost' });
+    await expect(limiter.consume('')).rejects.toMatchObject({ option: 'key' });
+  });
+});
+
+describe('createLimiter validates its options once, with typed errors', () => {
+  const policies = [fixedWindow({ limit: 5, window: '1s' })];
+  test.each([
+    ['no policies', { policies: [] }, ErrorCodes.INVALID_OPTION, 'policies'],
+    ['a plain object policy', { policies: [{ limit: 5 }] }, ErrorCodes.INVALID_OPTION, 'policies[0]'],
+    ['an unknown algorithm', { policies: [{ algorithm: 'gcra-deluxe', limit: 5 }] }, ErrorCodes.UNKNOWN_ALGORITHM, 'policies[0].algorithm'],
+    ['an unknown option', { policies, timeout: 100 }, ErrorCodes.UNKNOWN_OPTION, 'timeout'],
+    ['a prefix with braces', { policies, prefix: 'a{b}' }, ErrorCodes.INVALID_OPTION, 'prefix'],
+    ['a zero timeout', { policies, timeoutMs: 0 }, ErrorCodes.INVALID_OPTION, 'timeoutMs'],
+    ['a bad failure policy', { policies, onStoreError: 'ignore' }, ErrorCodes.INVALID_OPTION, 'onStoreError'],
+    ['a non-store', { policies, store: {} }, ErrorCodes.INVALID_OPTION, 'store'],
+    [
+      'two policies with one name',
+      { policies: [fixedWindow({ limit: 5, window: '1s', name: 'x' }), fixedWindow({ limit: 9, window: '1s', name: 'x' })] },
+      ErrorCodes.INVALID_OPTION,
+      'policies[1].name',
+    ],
+  ])('%s', (_title, options, code, option) => {
+    let caught: unknown;
+    try {
+      createLimiter(options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidOptionError);
+    expect(caught).toMatchObject({ code, option });
+  });
+
+  test('a store that lacks an algorithm is refused, naming the policy and the algorithm', () => {
+    const store = new FailingStore('throw');
+    let caught: unknown;
+    try {
+      createLimiter({ store, policies: [fixedWindow({ limit: 1, window: '1s' }), slidingLog({ limit: 1, window: '1s' })] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UnsupportedAlgorithmError);
+    expect(caught).toMatchObject({ code: ErrorCodes.UNSUPPORTED_ALGORITHM, option: 'policies[1]', algorithm: 'sliding-log' });
+  });
+});
+
+describe('failure policy', () => {
+  const policies = [fixedWindow({ name: 'api', limit: 5, window: '1s' })];
+
+  test.each(['throw', 'reject'] as const)("a store that fails (%s) gives a degraded allow by default, and onError sees a StoreError with the cause", async (how) => {
+    const errors: StoreError[] = [];
+    const limiter = createLimiter({ store: new FailingStore(how), policies, onError: (e) => errors.push(e) });
+    const decision = await limiter.consume('k');
+    expect(decision).toMatchObject({ allowed: true, degraded: 'store-error', policy: 'api' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StoreError);
+    expect(errors[0]!.code).toBe(ErrorCodes.STORE);
+    expect((errors[0]!.cause as Error).message).toMatch(/refused|READONLY/);
+  });
+
+  test("'deny' fails closed with a retry hint", async () => {
+    const limiter = createLimiter({ store: new FailingStore('reject'), policies, onStoreError: 'deny' });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: false, degraded: 'store-error', retryAfterMs: 1000 });
+  });
+
+  test('a store that never answers is cut off at timeoutMs', async () => {
+    const errors: StoreError[] = [];
+    const limiter = createLimiter({ store: new FailingStore('hang'), policies, timeoutMs: 20, onError: (e) => errors.push(e) });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, degraded: 'timeout' });
+    expect(errors[0]).toMatchObject({ code: ErrorCodes.STORE_TIMEOUT });
+  });
+
+  test('a fallback store decides (and counts) while the primary is down', async () => {
+    const fallback = new MemoryStore();
+    const limiter = createLimiter({ store: new FailingStore('reject'), policies: [fixedWindow({ limit: 2, window: '1m' })], onStoreError: fallback });
+    const answers = [await limiter.consume('k'), await limiter.consume('k'), await limiter.consume('k')];
+    expect(answers.map((d) => d.allowed)).toEqual([true, true, false]);
+    expect(answers.every((d) => d.degraded === 'store-error')).toBe(true);
+  });
+
+  test('a failing fallback store still yields a decision', async () => {
+    const limiter = createLimiter({ store: new FailingStore('reject'), policies, onStoreError: new FailingStore('throw') });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, degraded: 'store-error' });
+  });
+
+  test('reset surfaces store failures to the caller as StoreError', async () => {
+    const store = new FailingStore('throw');
+    store.reset = () => Promise.reject(new StoreError('down'));
+    const limiter = createLimiter({ store, policies });
+    await expect(limiter.reset('k')).rejects.toBeInstanceOf(StoreError);
+  });
+});

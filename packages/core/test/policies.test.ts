@@ -1,0 +1,90 @@
+import {
+  ErrorCodes,
+  InvalidOptionError,
+  fixedWindow,
+  leakyBucket,
+  parseDuration,
+  slidingLog,
+  slidingWindow,
+  tokenBucket,
+} from '@sluice/core';
+
+function errorOf(fn: () => unknown): InvalidOptionError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InvalidOptionError) return error;
+    throw error;
+  }
+  throw new Error('expected an InvalidOptionError');
+}
+
+describe('durations', () => {
+  test.each([
+    [500, 500],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['1.5s', 1_500],
+    ['1m', 60_000],
+    ['1h', 3_600_000],
+    ['1d', 86_400_000],
+    ['30d', 2_592_000_000],
+  ])('%p is %p ms', (input, ms) => {
+    expect(parseDuration(input, 'window')).toBe(ms);
+  });
+
+  test.each([0, -1, 1.5, '0s', '1w', 'soon', '', NaN, Infinity, '0.0001s', null])('%p is refused with the option name', (input) => {
+    const error = errorOf(() => parseDuration(input, 'window'));
+    expect(error.code).toBe(ErrorCodes.INVALID_OPTION);
+    expect(error.option).toBe('window');
+    expect(error.message).toContain('`window`');
+  });
+});
+
+describe('policy constructors validate at construction', () => {
+  test.each([
+    ['a negative limit', () => fixedWindow({ limit: -1, window: '1s' }), 'limit'],
+    ['a fractional limit', () => slidingWindow({ limit: 2.5, window: '1s' }), 'limit'],
+    ['a zero window', () => fixedWindow({ limit: 5, window: 0 }), 'window'],
+    ['a window string without unit', () => slidingLog({ limit: 5, window: '10' as never }), 'window'],
+    ['a zero capacity', () => tokenBucket({ capacity: 0, refillPerSecond: 1 }), 'capacity'],
+    ['a negative rate', () => tokenBucket({ capacity: 5, refillPerSecond: -1 }), 'refillPerSecond'],
+    ['a missing leak rate', () => leakyBucket({ capacity: 5 } as never), 'leakPerSecond'],
+    ['a name with spaces', () => fixedWindow({ limit: 5, window: '1s', name: 'per user' }), 'name'],
+    ['a sliding log too large to keep', () => slidingLog({ limit: 1_000_000, window: '1h' }), 'limit'],
+    ['a sliding window beyond exact arithmetic', () => slidingWindow({ limit: 2 ** 30, window: '366d' }), 'limit'],
+    ['a bucket beyond exact arithmetic', () => tokenBucket({ capacity: 2 ** 40, refillPerSecond: 0.001 }), 'capacity'],
+  ])('%s', (_title, build, option) => {
+    const error = errorOf(build);
+    expect(error.code).toBe(ErrorCodes.INVALID_OPTION);
+    expect(error.option).toBe(option);
+  });
+
+  test('an unknown option key is named', () => {
+    const error = errorOf(() => fixedWindow({ limit: 5, window: '1s', windowMs: 1000 } as never));
+    expect(error.code).toBe(ErrorCodes.UNKNOWN_OPTION);
+    expect(error.option).toBe('windowMs');
+  });
+
+  test('ids encode every parameter and names default to them', () => {
+    expect(fixedWindow({ limit: 100, window: '1m' }).id).toBe('fw-100-60000');
+    expect(slidingWindow({ limit: 100, window: '1m' }).id).toBe('sw-100-60000');
+    expect(slidingLog({ limit: 100, window: '1m' }).id).toBe('sl-100-60000');
+    const bucket = tokenBucket({ capacity: 20, refillPerSecond: 5 });
+    expect(bucket.id).toBe('tb-20-200000');
+    expect(bucket.name).toBe('tb-20-200000');
+    expect(bucket.windowMs).toBe(4000);
+    expect(leakyBucket({ capacity: 20, leakPerSecond: 5, name: 'queue' }).name).toBe('queue');
+  });
+
+  test('a fractional rate gets a whole-microsecond interval rounded up, never a faster rate', () => {
+    expect(tokenBucket({ capacity: 1, refillPerSecond: 3 }).intervalUs).toBe(333_334);
+    expect(tokenBucket({ capacity: 1, refillPerSecond: 0.1 }).intervalUs).toBe(10_000_000);
+    expect(tokenBucket({ capacity: 1, refillPerSecond: 7 }).intervalUs).toBe(142_858);
+  });
+
+  test('policies are frozen', () => {
+    const policy = fixedWindow({ limit: 5, window: '1s' });
+    expect(Object.isFrozen(policy)).toBe(true);
+  });
+});
