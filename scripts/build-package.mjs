@@ -18,10 +18,15 @@ const builds = [
 ];
 for (const build of builds) {
   const outDir = join('dist', build.dir);
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, ...build.args], {
-    cwd,
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir, ...build.args], {
+      cwd,
+      stdio: 'inherit',
+    });
+  } catch {
+    console.error(`build failed: ${cwd} (${build.dir}); tsc's errors are above`);
+    process.exit(1);
+  }
   mkdirSync(join(cwd, outDir), { recursive: true });
   writeFileSync(join(cwd, outDir, 'package.json'), JSON.stringify({ type: build.type }) + '\n');
 }

@@ -3,9 +3,9 @@ import type { Algorithm, Store } from '@sluice/core';
 /** The test runner's functions, passed in so the suite works under jest, vitest, node:test or mocha. */
 export interface TestRunner {
   describe: (name: string, body: () => void) => void;
-  test: (name: string, body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
-  beforeAll: (body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
-  afterAll: (body: () => unknown | Promise<unknown>, timeoutMs?: number) => void;
+  test: (name: string, body: () => Promise<void>, timeoutMs?: number) => void;
+  beforeAll: (body: () => Promise<void>, timeoutMs?: number) => void;
+  afterAll: (body: () => Promise<void>, timeoutMs?: number) => void;
 }
 
 export interface ConformanceOptions extends TestRunner {

@@ -9,7 +9,7 @@ export function lifecycleSuite(ctx: SuiteContext, algorithms: readonly Algorithm
 
   test(
     'declares every certified algorithm and only known ones',
-    () => {
+    async () => {
       const declared = ctx.store().algorithms;
       for (const algorithm of declared) assert.ok(ALGORITHMS.includes(algorithm), `unknown algorithm ${algorithm}`);
       for (const algorithm of algorithms) assert.ok(declared.includes(algorithm), `the store does not declare ${algorithm}`);

@@ -12,7 +12,7 @@ export function roundTripSuite(ctx: SuiteContext, algorithms: readonly Algorithm
   if (roundTrips === undefined) {
     test(
       `a ${policies.length}-policy decision is one synchronous section (no promise)`,
-      () => {
+      async () => {
         const key = ctx.freshKey();
         for (const mode of modes) {
           const answer = ctx.store().consume({ key, policies, cost: 1, mode, nowMs: 1_700_006_400_000 });
@@ -24,15 +24,16 @@ export function roundTripSuite(ctx: SuiteContext, algorithms: readonly Algorithm
     return;
   }
 
+  const countRoundTrips: () => number | Promise<number> = roundTrips;
   test(
     `a ${policies.length}-policy decision is exactly one round trip, in every mode`,
     async () => {
       const key = ctx.freshKey();
       for (const mode of modes) {
         for (let i = 0; i < 3; i++) {
-          const before = await roundTrips();
+          const before: number = await countRoundTrips();
           await ctx.call(key, policies, i, 1, mode);
-          const after = await roundTrips();
+          const after: number = await countRoundTrips();
           assert.equal(after - before, 1, `${mode} #${i + 1} took ${after - before} round trips`);
         }
       }

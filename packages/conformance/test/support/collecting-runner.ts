@@ -7,9 +7,9 @@ export interface Outcome {
 
 /** A tiny test runner: collects what the suite registers, then runs it and reports each outcome. */
 export function collectingRunner(): TestRunner & { run(): Promise<Outcome[]> } {
-  const befores: (() => unknown)[] = [];
-  const afters: (() => unknown)[] = [];
-  const tests: { name: string; body: () => unknown }[] = [];
+  const befores: (() => Promise<void>)[] = [];
+  const afters: (() => Promise<void>)[] = [];
+  const tests: { name: string; body: () => Promise<void> }[] = [];
   const path: string[] = [];
   return {
     describe(name, body) {
