@@ -1,0 +1,46 @@
+/**
+ * Mirrors core's algorithms/fixed-window.ts. State: the string `<start>:<count>`, expiring
+ * when the window ends.
+ */
+export const FIXED_WINDOW_LUA = `
+local function fixed_window(key, now, cost, mode, limit, window)
+  local start, count, live = now, 0, false
+  local raw = redis.call('GET', key)
+  if raw then
+    local sep = string.find(raw, ':', 1, true)
+    local stored_start = tonumber(string.sub(raw, 1, sep - 1))
+    if now < stored_start + window then
+      start = stored_start
+      count = tonumber(string.sub(raw, sep + 1))
+      live = true
+    end
+  end
+  local finish = start + window
+
+  if mode == 'refund' then
+    local refunded = math.max(0, count - cost)
+    local reset = 0
+    if refunded ~= 0 then reset = finish - now end
+    local write = nil
+    if live then
+      write = function() redis.call('SET', key, int(start) .. ':' .. int(refunded), 'PX', ttl_ms(finish, now)) end
+    elseif raw then
+      write = deleter(key)
+    end
+    return 1, limit - refunded, reset, 0, 0, write
+  end
+  local allowed = count + cost <= limit
+  if mode == 'peek' or not allowed then
+    local reset, retry = 0, 0
+    if count ~= 0 then reset = finish - now end
+    if not allowed then
+      if cost > limit then retry = NEVER else retry = finish - now end
+    end
+    return allowed and 1 or 0, limit - count, reset, retry, 0, nil
+  end
+  local charged = count + cost
+  return 1, limit - charged, finish - now, 0, 0, function()
+    redis.call('SET', key, int(start) .. ':' .. int(charged), 'PX', ttl_ms(finish, now))
+  end
+end
+`;

@@ -1,0 +1,41 @@
+/**
+ * Mirrors core's algorithms/buckets.ts: GCRA on one timestamp, the theoretical arrival time
+ * (`tat`), stored as a decimal string expiring at `tat`. The token and leaky buckets differ
+ * only in `shaping`: the leaky bucket reports the wait for its turn as the delay.
+ */
+export const GCRA_LUA = `
+local function gcra(key, now, cost, mode, capacity, interval, shaping)
+  local span = capacity * interval
+  local raw = redis.call('GET', key)
+  local base = now
+  if raw then
+    local stored = tonumber(raw)
+    if stored >= now then base = stored end
+  end
+
+  if mode == 'refund' then
+    local tat = math.max(now, base - cost * interval)
+    local write = nil
+    if tat > now then
+      write = function() redis.call('SET', key, int(tat), 'PX', ttl_ms(tat, now)) end
+    elseif raw then
+      write = deleter(key)
+    end
+    return 1, math.floor((span - (tat - now)) / interval), tat - now, 0, 0, write
+  end
+  local tat = base + cost * interval
+  local allowed = tat - now <= span
+  if mode == 'peek' or not allowed then
+    local retry = 0
+    if not allowed then
+      if cost > capacity then retry = NEVER else retry = tat - span - now end
+    end
+    return allowed and 1 or 0, math.floor((span - (base - now)) / interval), base - now, retry, 0, nil
+  end
+  local delay = 0
+  if shaping then delay = base - now end
+  return 1, math.floor((span - (tat - now)) / interval), tat - now, 0, delay, function()
+    redis.call('SET', key, int(tat), 'PX', ttl_ms(tat, now))
+  end
+end
+`;
