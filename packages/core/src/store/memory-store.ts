@@ -49,7 +49,12 @@ export class MemoryStore implements Store {
     this.table = {
       get: (key) => states.get(key),
       set: (key, state) => {
-        if (states.size >= this.maxKeys && !states.has(key)) this.makeRoom();
+        if (!states.has(key)) {
+          if (states.size >= this.maxKeys) this.makeRoom();
+          // Keys arrive as concatenations (rope strings) that pin every piece; charCodeAt
+          // makes V8 flatten them, cutting a stored key from ~260 to ~60 bytes.
+          key.charCodeAt(0);
+        }
         states.set(key, state);
         if (this.sweepTimer === undefined) this.startSweeping();
       },
