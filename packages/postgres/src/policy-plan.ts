@@ -1,0 +1,65 @@
+import { ALGORITHMS, policyResult, UnsupportedAlgorithmError, type Policy, type PolicyResult } from '@sluice/core';
+import { ALGORITHM_CODES, NEVER, RESULT_WIDTH } from './sql/codes.js';
+
+/**
+ * What the decision function needs to know about one policy set, built once per policies
+ * array and reused for every request: the parameter arrays as ready-made Postgres array
+ * literals, in lock order (sorted by policy id, so concurrent requests lock rows in the
+ * same order and never deadlock), and the way back to the caller's order.
+ */
+export interface PolicyPlan {
+  ids: string;
+  algorithms: string;
+  limits: string;
+  spans: string;
+  windowMs: string;
+  /** Turns the function's flat figures (lock order) into results in policy order. */
+  results(figures: readonly number[]): PolicyResult[];
+}
+
+function arrayLiteral(values: readonly (string | number)[]): string {
+  return '{' + values.map((value) => (typeof value === 'number' ? String(value) : quoteElement(value))).join(',') + '}';
+}
+
+function quoteElement(value: string): string {
+  return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+}
+
+export function buildPlan(policies: readonly Policy[]): PolicyPlan {
+  policies.forEach((policy, index) => {
+    if (!(policy.algorithm in ALGORITHM_CODES)) {
+      throw new UnsupportedAlgorithmError(`policies[${index}]`, String(policy.algorithm), 'PostgresStore', ALGORITHMS);
+    }
+  });
+  const order = policies.map((_, index) => index);
+  order.sort((a, b) => {
+    const x = policies[a]!.id;
+    const y = policies[b]!.id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const sorted = order.map((index) => policies[index]!);
+  return {
+    ids: arrayLiteral(sorted.map((p) => p.id)),
+    algorithms: arrayLiteral(sorted.map((p) => ALGORITHM_CODES[p.algorithm])),
+    limits: arrayLiteral(sorted.map((p) => p.limit)),
+    spans: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowUs : p.intervalUs))),
+    windowMs: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowMs : 0))),
+    results(figures) {
+      const results: PolicyResult[] = new Array(order.length);
+      for (let slot = 0; slot < order.length; slot++) {
+        const at = slot * RESULT_WIDTH;
+        const index = order[slot]!;
+        const retry = figures[at + 3]!;
+        results[index] = policyResult(
+          policies[index]!,
+          figures[at] === 1,
+          figures[at + 1]!,
+          figures[at + 2]!,
+          retry === NEVER ? Infinity : retry,
+          figures[at + 4]!,
+        );
+      }
+      return results;
+    },
+  };
+}
