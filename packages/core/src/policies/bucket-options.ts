@@ -6,7 +6,7 @@ import {
   assertPositiveInteger,
   assertPositiveNumber,
 } from '../validate.js';
-import { POLICY_NAME_PATTERN } from './policy.js';
+import { POLICY_NAME_PATTERN, registerPolicy, type BucketAlgorithm, type BucketPolicy } from './policy.js';
 
 /** capacity × interval must stay below 2^52 µs so bucket arithmetic is exact. */
 const MAX_SPAN_US = 2 ** 52;
@@ -40,4 +40,18 @@ export function parseBucketOptions(options: unknown, constructorName: string, ra
       ? undefined
       : assertNonEmptyString(options.name, 'name', POLICY_NAME_PATTERN, 'letters, digits, "_", "." or "-" (1 to 64)');
   return { capacity, ratePerSecond, intervalUs, name };
+}
+
+/** Validates a bucket's options and builds the (frozen, registered) policy. */
+export function bucketPolicy(
+  algorithm: BucketAlgorithm,
+  idPrefix: string,
+  options: unknown,
+  constructorName: string,
+  rateKey: string,
+): BucketPolicy {
+  const { capacity, ratePerSecond, intervalUs, name } = parseBucketOptions(options, constructorName, rateKey);
+  const id = `${idPrefix}-${capacity}-${intervalUs}`;
+  const windowMs = Math.ceil((capacity * intervalUs) / 1000);
+  return registerPolicy({ algorithm, id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs });
 }

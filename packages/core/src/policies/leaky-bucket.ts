@@ -1,5 +1,5 @@
-import { registerPolicy, type BucketPolicy } from './policy.js';
-import { parseBucketOptions } from './bucket-options.js';
+import type { BucketPolicy } from './policy.js';
+import { bucketPolicy } from './bucket-options.js';
 
 export interface LeakyBucketOptions {
   /** Requests (cost units) the queue holds, including the one leaving now. */
@@ -15,8 +15,5 @@ export interface LeakyBucketOptions {
  * denies. State: one timestamp, when the queue will be empty.
  */
 export function leakyBucket(options: LeakyBucketOptions): BucketPolicy {
-  const { capacity, ratePerSecond, intervalUs, name } = parseBucketOptions(options, 'leakyBucket', 'leakPerSecond');
-  const id = `lb-${capacity}-${intervalUs}`;
-  const windowMs = Math.ceil((capacity * intervalUs) / 1000);
-  return registerPolicy({ algorithm: 'leaky-bucket', id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs });
+  return bucketPolicy('leaky-bucket', 'lb', options, 'leakyBucket', 'leakPerSecond');
 }

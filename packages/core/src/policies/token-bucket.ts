@@ -1,5 +1,5 @@
-import { registerPolicy, type BucketPolicy } from './policy.js';
-import { parseBucketOptions } from './bucket-options.js';
+import type { BucketPolicy } from './policy.js';
+import { bucketPolicy } from './bucket-options.js';
 
 export interface TokenBucketOptions {
   /** Burst size: tokens the bucket holds when full. */
@@ -14,8 +14,5 @@ export interface TokenBucketOptions {
  * state is one timestamp, the theoretical arrival time (when the bucket is full again).
  */
 export function tokenBucket(options: TokenBucketOptions): BucketPolicy {
-  const { capacity, ratePerSecond, intervalUs, name } = parseBucketOptions(options, 'tokenBucket', 'refillPerSecond');
-  const id = `tb-${capacity}-${intervalUs}`;
-  const windowMs = Math.ceil((capacity * intervalUs) / 1000);
-  return registerPolicy({ algorithm: 'token-bucket', id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs });
+  return bucketPolicy('token-bucket', 'tb', options, 'tokenBucket', 'refillPerSecond');
 }
