@@ -1,2 +1,18 @@
 // Framework-agnostic middleware plumbing shared by the Express, Koa and Fastify adapters.
-export {};
+export { RateLimitEngine } from './engine.js';
+export {
+  resolveRateLimitOptions,
+  isLimiter,
+  RATE_LIMIT_OPTION_KEYS,
+  type RateLimitOptions,
+  type PoliciesOption,
+  type PolicySource,
+  type ResolvedRateLimitOptions,
+} from './options.js';
+export type { RateLimitOutcome } from './outcome.js';
+export { compilePolicySet, type PolicySet } from './policy-set.js';
+export { PolicySetCache, POLICY_ARRAYS_NOT_REUSED } from './policy-set-cache.js';
+export { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
+export { limitedResponse, PROBLEM_CONTENT_TYPE, ProblemTypes, type LimitedResponse, type RateLimitProblem } from './problem.js';
+export { clientGone, sleep } from './hold.js';
+export { isThenable } from './thenable.js';

@@ -1,0 +1,42 @@
+import { createLimiter } from '../limiter/create-limiter.js';
+import type { LimiterOptions } from '../limiter/options.js';
+import type { Policy } from '../policies/policy.js';
+import type { WarningHandler } from '../keys/warnings.js';
+import { compilePolicySet, type PolicySet } from './policy-set.js';
+
+/** Distinct arrays compiled before we suspect `policies()` builds a new array per request. */
+const SUSPICIOUS_COMPILATIONS = 1000;
+
+export const POLICY_ARRAYS_NOT_REUSED = 'SLUICE_POLICY_ARRAYS_NOT_REUSED';
+
+/**
+ * Per-request policies (plans, tiers): one limiter per distinct policies array, found by the
+ * array's identity, all sharing one store. Policy ids encode their parameters, so tiers that
+ * share a policy object share its state, and tiers that differ never collide.
+ */
+export class PolicySetCache {
+  private readonly sets = new WeakMap<readonly Policy[], PolicySet>();
+  private compilations = 0;
+
+  constructor(
+    private readonly limiterOptions: Omit<LimiterOptions, 'policies'>,
+    private readonly onWarning: WarningHandler,
+  ) {}
+
+  get(policies: readonly Policy[]): PolicySet {
+    const cached = this.sets.get(policies);
+    if (cached !== undefined) return cached;
+    // createLimiter validates the array (typed errors naming `policies[i]`), once per array.
+    const set = compilePolicySet(createLimiter({ ...this.limiterOptions, policies }));
+    this.sets.set(policies, set);
+    if (++this.compilations === SUSPICIOUS_COMPILATIONS) {
+      this.onWarning({
+        code: POLICY_ARRAYS_NOT_REUSED,
+        message:
+          `policies() has returned ${SUSPICIOUS_COMPILATIONS} different arrays. Each new array builds a limiter; ` +
+          'return the same array objects (e.g. module-level constants per plan) so they are compiled once.',
+      });
+    }
+    return set;
+  }
+}

@@ -1,0 +1,91 @@
+import { retryAfterSeconds } from '../headers/seconds.js';
+import type { RateLimitOutcome } from './outcome.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Problem types registered by draft-ietf-httpapi-ratelimit-headers-10, section 5. */
+export const ProblemTypes = {
+  QUOTA_EXCEEDED: 'https://iana.org/assignments/http-problem-types#quota-exceeded',
+  TEMPORARY_REDUCED_CAPACITY: 'https://iana.org/assignments/http-problem-types#temporary-reduced-capacity',
+} as const;
+
+/** An RFC 9457 problem details object for a denied request. */
+export interface RateLimitProblem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The draft's extension member: names of the policies this request exceeded. */
+  'violated-policies': string[];
+  /** The binding policy (the one with the longest wait). */
+  policy: string;
+  /** Seconds until a retry can pass, as in Retry-After; absent when it never can. */
+  retryAfter?: number;
+  /** Set when the failure policy, not a measured quota, refused the request. */
+  degraded?: string;
+}
+
+export interface LimitedResponse {
+  status: number;
+  problem: RateLimitProblem;
+}
+
+function seconds(count: number): string {
+  return count === 1 ? '1 second' : `${count} seconds`;
+}
+
+/**
+ * The default answer to a denied request: 429 with quota-exceeded; 503 with
+ * temporary-reduced-capacity when the store failed and `onStoreError: 'deny'` refused it
+ * (the client did nothing wrong); 429 without retryAfter when the cost exceeds what the policy
+ * can ever admit (retrying cannot help).
+ */
+export function limitedResponse(outcome: RateLimitOutcome): LimitedResponse {
+  const { decision, cost } = outcome;
+  const violated: string[] = [];
+  for (const result of decision.results) if (!result.allowed) violated.push(result.policy);
+  if (decision.degraded !== undefined) {
+    const wait = retryAfterSeconds(decision.retryAfterMs);
+    return {
+      status: 503,
+      problem: {
+        type: ProblemTypes.TEMPORARY_REDUCED_CAPACITY,
+        title: 'Temporary Reduced Capacity',
+        status: 503,
+        detail: `The rate limiter cannot check quotas right now, so requests are refused; retry in ${seconds(wait)}.`,
+        'violated-policies': violated,
+        policy: decision.policy,
+        retryAfter: wait,
+        degraded: decision.degraded,
+      },
+    };
+  }
+  if (decision.retryAfterMs === Infinity) {
+    return {
+      status: 429,
+      problem: {
+        type: ProblemTypes.QUOTA_EXCEEDED,
+        title: 'Quota Exceeded',
+        status: 429,
+        detail:
+          `This request costs ${cost}, more than policy "${decision.policy}" admits at all (quota ${decision.limit}); ` +
+          'it can never pass, so retrying will not help.',
+        'violated-policies': violated,
+        policy: decision.policy,
+      },
+    };
+  }
+  const wait = retryAfterSeconds(decision.retryAfterMs);
+  return {
+    status: 429,
+    problem: {
+      type: ProblemTypes.QUOTA_EXCEEDED,
+      title: 'Quota Exceeded',
+      status: 429,
+      detail: `Quota of policy "${decision.policy}" exceeded; retry in ${seconds(wait)}.`,
+      'violated-policies': violated,
+      policy: decision.policy,
+      retryAfter: wait,
+    },
+  };
+}

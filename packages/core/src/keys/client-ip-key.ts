@@ -1,0 +1,35 @@
+import { clientIpKey } from './ipv6.js';
+import { noClientKeyError } from './no-client-key.js';
+import type { RequestAccess } from './request-access.js';
+import { emitProcessWarning, UNTRUSTED_FORWARDED_FOR, type WarningHandler } from './warnings.js';
+
+export interface ClientIpKeyOptions {
+  /** IPv6 prefix length to group by (1..128), or false. Already validated. */
+  ipv6Subnet: number | false;
+  onWarning?: WarningHandler | undefined;
+}
+
+const UNTRUSTED_MESSAGE =
+  'A request carried X-Forwarded-For, but the client IP came from the socket because the app does not trust ' +
+  'proxies, so every client behind a proxy would share one bucket. Behind a reverse proxy, enable trust proxy ' +
+  '(Express `app.set("trust proxy", ...)`, Koa `app.proxy = true`, Fastify `trustProxy`); otherwise ignore this: ' +
+  'the header is client-controlled and is rightly not used.';
+
+/**
+ * The client's IP as the framework resolved it, normalised (IPv4-mapped unwrapped, IPv6 grouped
+ * by subnet). Warns once per key function when X-Forwarded-For arrives but was not trusted.
+ */
+export function createClientIpKey<Req>(access: RequestAccess<Req>, options: ClientIpKeyOptions): (req: Req) => string {
+  const subnet = options.ipv6Subnet;
+  const warn = options.onWarning ?? emitProcessWarning;
+  let warned = false;
+  return function clientIp(req: Req): string {
+    const ip = access.ip(req);
+    if (ip === undefined || ip === '') throw noClientKeyError('the client IP is unknown (the connection has closed)');
+    if (!warned && ip === access.socketIp(req) && access.header(req, 'x-forwarded-for') !== undefined) {
+      warned = true;
+      warn({ code: UNTRUSTED_FORWARDED_FOR, message: UNTRUSTED_MESSAGE });
+    }
+    return clientIpKey(ip, subnet);
+  };
+}

@@ -1,0 +1,169 @@
+import {
+  ErrorCodes,
+  canonicalIpv6,
+  clientIpKey,
+  createKeyBuilders,
+  ipv6Network,
+  isIpv6,
+  parseIpv4,
+  assertIpv6Subnet,
+  type RequestAccess,
+  type SluiceWarning,
+} from '@sluice/core';
+
+describe('IPv6 canonical form (RFC 5952)', () => {
+  it.each([
+    ['2001:db8::1', '2001:db8::1'],
+    ['2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['1::', '1::'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'], // first of two equal runs
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'], // a single zero group is not compressed
+    ['2001:0:0:1:0:0:0:1', '2001:0:0:1::1'], // the longest run wins
+    ['fe80::1%eth0', 'fe80::1'],
+    ['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
+    ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0'],
+  ])('%s → %s', (input, expected) => {
+    expect(canonicalIpv6(input)).toBe(expected);
+  });
+
+  it.each(['', ':', ':::', '1:::2', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::1', 'g::1', '1:', ':1', '::1.2.3', '::256.1.1.1', '1:2:3:4:5:6:7:1.2.3.4'])(
+    'rejects %j',
+    (input) => {
+      expect(isIpv6(input)).toBe(false);
+      expect(canonicalIpv6(input)).toBeUndefined();
+    },
+  );
+});
+
+describe('IPv4 parsing', () => {
+  it('parses dotted quads and rejects anything else', () => {
+    expect(parseIpv4('1.2.3.4')).toBe(0x01020304);
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
+    for (const bad of ['1.2.3', '1.2.3.4.5', '256.0.0.1', '1..2.3', 'a.b.c.d', '1.2.3.4 ']) expect(parseIpv4(bad)).toBe(-1);
+  });
+});
+
+describe('client IP keys', () => {
+  it('groups 2001:db8::1 and 2001:db8::ffff into one /64, but not 2001:db9::1', () => {
+    expect(clientIpKey('2001:db8::1', 64)).toBe('2001:db8::/64');
+    expect(clientIpKey('2001:db8::ffff', 64)).toBe('2001:db8::/64');
+    expect(clientIpKey('2001:db9::1', 64)).toBe('2001:db9::/64');
+  });
+
+  it('masks prefixes that do not fall on a group boundary', () => {
+    expect(ipv6Network('2001:db8:abcd:ef12::1', 56)).toBe('2001:db8:abcd:ef00::/56');
+    expect(ipv6Network('2001:db8:ffff::1', 33)).toBe('2001:db8:8000::/33');
+    expect(ipv6Network('ffff::1', 1)).toBe('8000::/1');
+  });
+
+  it('unwraps IPv4-mapped IPv6, in dotted or hex form', () => {
+    expect(clientIpKey('::ffff:1.2.3.4', 64)).toBe('1.2.3.4');
+    expect(clientIpKey('::FFFF:0102:0304', 64)).toBe('1.2.3.4');
+    expect(clientIpKey('::ffff:1.2.3.4', false)).toBe('1.2.3.4');
+  });
+
+  it('leaves IPv4 and non-IP text as they are', () => {
+    expect(clientIpKey('10.0.0.1', 64)).toBe('10.0.0.1');
+    expect(clientIpKey('not:an:ip', 64)).toBe('not:an:ip');
+  });
+
+  it('keys each address alone with ipv6Subnet false or 128, keeping a zone id then', () => {
+    expect(clientIpKey('2001:DB8::0001', false)).toBe('2001:db8::1');
+    expect(clientIpKey('2001:db8::1', 128)).toBe('2001:db8::1');
+    expect(clientIpKey('fe80::1%eth0', false)).toBe('fe80::1%eth0');
+    expect(clientIpKey('fe80::1%eth0', 64)).toBe('fe80::/64');
+  });
+
+  it('validates ipv6Subnet', () => {
+    expect(assertIpv6Subnet(undefined)).toBe(64);
+    expect(assertIpv6Subnet(false)).toBe(false);
+    expect(assertIpv6Subnet(48)).toBe(48);
+    for (const bad of [0, 129, 64.5, '64', true, null]) {
+      expect(() => assertIpv6Subnet(bad)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, option: 'ipv6Subnet' }));
+    }
+  });
+});
+
+// A plain request shape: these tests exercise key building, not a framework.
+interface PlainRequest {
+  ip?: string;
+  socketIp?: string;
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  route: string;
+  user?: string;
+}
+const access: RequestAccess<PlainRequest> = {
+  ip: (req) => req.ip,
+  socketIp: (req) => req.socketIp,
+  header: (req, name) => req.headers[name],
+  method: (req) => req.method,
+  route: (req) => req.route,
+};
+const keys = createKeyBuilders(access);
+const request = (over: Partial<PlainRequest> = {}): PlainRequest => ({
+  ip: '1.2.3.4',
+  socketIp: '1.2.3.4',
+  headers: {},
+  method: 'GET',
+  route: '/items/:id',
+  ...over,
+});
+
+describe('key builders', () => {
+  it('keys by IP, optionally with route and method', () => {
+    expect(keys.ip()(request())).toBe('1.2.3.4');
+    expect(keys.ip({ route: true })(request())).toBe('/items/:id 1.2.3.4');
+    expect(keys.ip({ route: true, method: true })(request())).toBe('GET /items/:id 1.2.3.4');
+    expect(keys.ip({ ipv6Subnet: 48 })(request({ ip: '2001:db8:1:2::1' }))).toBe('2001:db8:1::/48');
+  });
+
+  it('fails with ERR_SLUICE_NO_CLIENT_KEY when the IP is unknown, never an empty key', () => {
+    for (const ip of [undefined, '']) {
+      expect(() => keys.ip()(request({ ip }))).toThrow(expect.objectContaining({ code: ErrorCodes.NO_CLIENT_KEY }));
+    }
+  });
+
+  it('keys by a header, falling back to the IP (which can never collide with it)', () => {
+    const byApiKey = keys.header('X-API-Key');
+    expect(byApiKey(request({ headers: { 'x-api-key': 'abc' } }))).toBe('x-api-key=abc');
+    expect(byApiKey(request({ headers: { 'x-api-key': ['first', 'second'] } }))).toBe('x-api-key=first');
+    expect(byApiKey(request())).toBe('1.2.3.4');
+    expect(() => keys.header('x-api-key', { fallback: 'error' })(request())).toThrow(
+      expect.objectContaining({ code: ErrorCodes.NO_CLIENT_KEY }),
+    );
+  });
+
+  it('keys by user', () => {
+    const byUser = keys.user((req) => req.user, { method: true });
+    expect(byUser(request({ user: '42' }))).toBe('GET user=42');
+    expect(byUser(request())).toBe('GET 1.2.3.4');
+  });
+
+  it('validates its options at construction', () => {
+    expect(() => keys.header('bad header')).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, option: 'name' }));
+    expect(() => keys.ip({ rout: true } as never)).toThrow(expect.objectContaining({ code: ErrorCodes.UNKNOWN_OPTION, option: 'rout' }));
+    expect(() => keys.ip({ ipv6Subnet: 0 })).toThrow(expect.objectContaining({ option: 'ipv6Subnet' }));
+    expect(() => keys.user('id' as never)).toThrow(expect.objectContaining({ option: 'identify' }));
+  });
+
+  it('warns once when X-Forwarded-For arrives but the IP came from the socket', () => {
+    const warnings: SluiceWarning[] = [];
+    const key = keys.ip({ onWarning: (warning) => warnings.push(warning) });
+    const spoofed = request({ headers: { 'x-forwarded-for': '9.9.9.9' } });
+    expect(key(spoofed)).toBe('1.2.3.4');
+    key(spoofed);
+    key(spoofed);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.code).toBe('SLUICE_UNTRUSTED_FORWARDED_FOR');
+  });
+
+  it('does not warn when the framework trusted the header (the IP differs from the socket)', () => {
+    const warnings: SluiceWarning[] = [];
+    const key = keys.ip({ onWarning: (warning) => warnings.push(warning) });
+    expect(key(request({ ip: '9.9.9.9', socketIp: '127.0.0.1', headers: { 'x-forwarded-for': '9.9.9.9' } }))).toBe('9.9.9.9');
+    expect(warnings).toHaveLength(0);
+  });
+});
