@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import {
   baseKey,
   fixedWindow,
@@ -96,12 +97,13 @@ function describeTarget(kind: TargetKind): void {
         const expected = model.consume(request);
         const actual = await store.consume(request);
         history.push(`${request.mode} cost=${request.cost} at ${(now - T0).toFixed(3)}`);
-        if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-          throw new Error(
+        // deepStrictEqual tells 0 from -0, as the conformance suite does.
+        assert.deepStrictEqual(
+          actual,
+          expected,
             `seed ${seed}, policies ${policies.map((p) => p.id).join(',')}, step ${step}:\n` +
-              `${history.join('\n')}\nexpected ${JSON.stringify(expected)}\nactual   ${JSON.stringify(actual)}`,
-          );
-        }
+            history.join('\n'),
+        );
         last = expected;
       }
     }
@@ -148,12 +150,7 @@ function describeTarget(kind: TargetKind): void {
       for (const [mode, cost, at] of steps) {
         for (const policies of [big, ...big.map((policy) => [policy])]) {
           const request = { key, policies, cost, mode, nowMs: T0 + at };
-          expect({ mode, cost, at, results: await store.consume(request) }).toEqual({
-            mode,
-            cost,
-            at,
-            results: model.consume(request),
-          });
+          assert.deepStrictEqual(await store.consume(request), model.consume(request), `${mode} cost ${cost} at ${at}`);
         }
       }
     });
