@@ -28,7 +28,6 @@ fi
 
 echo "postgresql: installing the Debian package"
 export DEBIAN_FRONTEND=noninteractive
-# No policy-rc.d games: let the package start its service if it wants, then stop it below.
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 

@@ -36,9 +36,10 @@ AS $decide$
 DECLARE
   v_count int := cardinality(p_ids);
   v_keys text[] := '{}';
-  v_rows ${table}[] := '{}';
+  v_rows ${table}[] := '{}';      -- the state rows as read (locked), NULL where there is none
   v_fresh boolean[] := '{}';      -- true where this call inserted a placeholder row
-  v_nexts ${table}[] := '{}';     -- state to write if the request commits; key NULL: delete
+  -- per policy, the state to write if the request commits; key NULL: delete the row
+  v_nexts ${table}[] := '{}';
   v_results float8[] := '{}';
   v_uncharged bigint[] := '{}';   -- remaining and resetAfter as a peek would report them
   v_row ${table};

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixedWindow, StoreError } from '@sluice/core';
+import pg from 'pg';
+import { migrationSql, PostgresStore } from '../src';
+import { testDatabase, uniqueSchema, type TestDatabase } from './harness/database';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+const schemas: string[] = [];
+
+beforeAll(async () => {
+  db = await testDatabase();
+  pool = new pg.Pool({ connectionString: db.connectionString, max: 6 });
+}, 60_000);
+
+afterAll(async () => {
+  for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await pool?.end();
+  await db?.stop();
+});
+
+function schema(): string {
+  const name = uniqueSchema();
+  schemas.push(name);
+  return name;
+}
+
+const store = (options: Partial<ConstructorParameters<typeof PostgresStore>[0]>) =>
+  new PostgresStore({ pool, sweepIntervalMs: false, ...options });
+const policies = [fixedWindow({ limit: 2, window: '1m' })];
+
+async function relation(name: string): Promise<{ relpersistence: string } | undefined> {
+  const result = await pool.query('SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)', [name]);
+  return result.rows[0];
+}
+
+test('the shipped sql/001_init.sql is exactly what migrate() runs with the defaults', () => {
+  const file = readFileSync(join(__dirname, '..', 'sql', '001_init.sql'), 'utf8');
+  expect(file).toBe(migrationSql());
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { files: string[] };
+  expect(manifest.files).toContain('sql');
+});
+
+test('the shipped SQL file runs as-is, twice, and gives a working store', async () => {
+  const client = new pg.Client({ connectionString: db.connectionString });
+  await client.connect();
+  try {
+    const name = schema();
+    await client.query(`CREATE SCHEMA "${name}"`);
+    const sql = migrationSql({ schema: name });
+    await client.query(sql);
+    await client.query(sql);
+    const s = store({ schema: name });
+    expect(await s.migrate()).toEqual([]);
+    const [result] = await s.consume({ key: 'file:{a}', policies, cost: 1, mode: 'consume' });
+    expect(result).toMatchObject({ allowed: true, remaining: 1 });
+  } finally {
+    await client.end();
+  }
+});
+
+test('the store never creates tables unasked: decisions fail with a StoreError naming migrate()', async () => {
+  const name = schema();
+  const s = store({ schema: name });
+  const failure = s.consume({ key: 'none:{a}', policies, cost: 1, mode: 'consume' });
+  await expect(failure).rejects.toBeInstanceOf(StoreError);
+  await expect(failure).rejects.toThrow(/migrate\(\)/);
+  await expect(failure).rejects.toHaveProperty('cause');
+  expect(await relation(`"${name}"."sluice_state"`)).toBeUndefined();
+});
+
+test('migrate() is versioned and idempotent, also when many run at once', async () => {
+  const name = schema();
+  const stores = Array.from({ length: 5 }, () => store({ schema: name, table: 'limits' }));
+  const applied = await Promise.all(stores.map((s) => s.migrate()));
+  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1]]);
+  expect(await stores[0]!.migrate()).toEqual([]);
+  const versions = await pool.query(`SELECT version FROM "${name}"."limits_migrations"`);
+  expect(versions.rows).toEqual([{ version: 1 }]);
+  expect((await relation(`"${name}"."limits"`))?.relpersistence).toBe('p');
+});
+
+test('autoMigrate creates the schema before the first decision', async () => {
+  const name = schema();
+  const s = store({ schema: name, autoMigrate: true });
+  const [result] = await s.consume({ key: 'auto:{a}', policies, cost: 1, mode: 'consume' });
+  expect(result).toMatchObject({ allowed: true, remaining: 1 });
+  await s.close();
+});
+
+test('unlogged: true creates an UNLOGGED table, and a mismatch with an existing table is reported', async () => {
+  const name = schema();
+  await store({ schema: name, unlogged: true }).migrate();
+  expect((await relation(`"${name}"."sluice_state"`))?.relpersistence).toBe('u');
+  await expect(store({ schema: name, unlogged: false }).migrate()).rejects.toThrow(/UNLOGGED table but the store has unlogged: false/);
+});
+
+test('schema and table names are quoted identifiers (mixed case survives)', async () => {
+  const name = schema();
+  const s = store({ schema: name, table: 'RateLimits' });
+  await s.migrate();
+  expect(await relation(`"${name}"."RateLimits"`)).toBeDefined();
+  const [result] = await s.consume({ key: 'case:{a}', policies, cost: 1, mode: 'consume' });
+  expect(result!.allowed).toBe(true);
+});
