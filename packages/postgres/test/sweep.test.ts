@@ -1,0 +1,85 @@
+import { baseKey, fixedWindow, slidingLog, tokenBucket, type Policy } from '@sluice/core';
+import pg from 'pg';
+import { PostgresStore } from '../src';
+import { testDatabase, type TestDatabase } from './harness/database';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: PostgresStore;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  pool = new pg.Pool({ connectionString: db.connectionString, max: 6 });
+  store = new PostgresStore({ pool, schema: db.schema, sweepIntervalMs: false, sweepBatch: 7 });
+  await store.migrate();
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+  await pool?.end();
+  await db?.stop();
+});
+
+async function keys(): Promise<string[]> {
+  const result = await pool.query(`SELECT key FROM ${store.names.qualifiedTable} ORDER BY key`);
+  return result.rows.map((row: { key: string }) => row.key);
+}
+
+async function clear(): Promise<void> {
+  await pool.query(`TRUNCATE ${store.names.qualifiedTable}`);
+}
+
+const short: Policy = fixedWindow({ limit: 5, window: 1000 });
+const long: Policy = slidingLog({ limit: 5, window: '1h' });
+
+test('sweep() deletes exactly the expired rows, in batches, and they read as no state afterwards', async () => {
+  await clear();
+  const at = 1_000_000;
+  for (let i = 0; i < 30; i++) await store.consume({ key: baseKey('sweep', `s${i}`), policies: [short], cost: 1, mode: 'consume', nowMs: at });
+  for (let i = 0; i < 3; i++) await store.consume({ key: baseKey('sweep', `l${i}`), policies: [long], cost: 1, mode: 'consume', nowMs: at });
+  // The fixed window expires exactly one window after its start.
+  expect(await store.sweep({ nowMs: at + 999 })).toBe(0);
+  expect(await store.sweep({ nowMs: at + 1000, maxBatches: 2 })).toBe(14);
+  expect(await store.sweep({ nowMs: at + 1000 })).toBe(16);
+  expect(await keys()).toEqual([0, 1, 2].map((i) => `sweep:{l${i}}:${long.id}`));
+  const [fresh] = await store.consume({ key: baseKey('sweep', 's0'), policies: [short], cost: 1, mode: 'consume', nowMs: at + 1000 });
+  expect(fresh!.remaining).toBe(4);
+});
+
+test('sweep skips rows a decision holds locked instead of waiting for them', async () => {
+  await clear();
+  const key = baseKey('locked', 'a');
+  await store.consume({ key, policies: [short], cost: 1, mode: 'consume', nowMs: 0 });
+  const holder = await pool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM ${store.names.qualifiedTable} WHERE key = $1 FOR UPDATE`, [`${key}:${short.id}`]);
+    expect(await store.sweep({ nowMs: 10_000 })).toBe(0);
+    await holder.query('ROLLBACK');
+  } finally {
+    holder.release();
+  }
+  expect(await store.sweep({ nowMs: 10_000 })).toBe(1);
+});
+
+test('the sweep function works on its own, as pg_cron would call it', async () => {
+  await clear();
+  await store.consume({ key: baseKey('cron', 'a'), policies: [tokenBucket({ capacity: 2, refillPerSecond: 1 })], cost: 1, mode: 'consume', nowMs: 0 });
+  const result = await pool.query(`SELECT ${store.names.qualifiedSweep}(500) AS deleted`);
+  expect(result.rows[0].deleted).toBe(1);
+});
+
+test('the background timer sweeps expired rows on the database clock', async () => {
+  await clear();
+  const errors: unknown[] = [];
+  const swept = new PostgresStore({ pool, schema: db.schema, sweepIntervalMs: 20, onError: (e) => errors.push(e) });
+  try {
+    // A state from 1970 is long expired by the database's clock.
+    await swept.consume({ key: baseKey('timer', 'a'), policies: [short], cost: 1, mode: 'consume', nowMs: 5 });
+    expect(await keys()).toHaveLength(1);
+    while ((await keys()).length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors).toEqual([]);
+  } finally {
+    await swept.close();
+  }
+});
