@@ -1,0 +1,5 @@
+export { rateLimit, type ExpressRateLimitOptions, type ExpressOnLimited } from './rate-limit.js';
+export { keys } from './keys.js';
+export { expressAccess } from './request-access.js';
+export type { Decision } from '@sluice/core';
+import './augment.js';

@@ -1,0 +1,6 @@
+export { rateLimit } from './plugin.js';
+export type { FastifyRateLimitOptions, FastifyRateLimitPluginOptions, FastifyOnLimited } from './options.js';
+export { keys } from './keys.js';
+export { fastifyAccess } from './request-access.js';
+export type { Decision } from '@sluice/core';
+import './augment.js';

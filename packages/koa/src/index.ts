@@ -1,0 +1,5 @@
+export { rateLimit, type KoaRateLimitOptions, type KoaOnLimited } from './rate-limit.js';
+export { keys } from './keys.js';
+export { koaAccess } from './request-access.js';
+export type { Decision } from '@sluice/core';
+import './augment.js';

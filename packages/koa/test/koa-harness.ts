@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import supertest from 'supertest';
+import { rateLimit, type KoaRateLimitOptions } from '../src/index.js';
+import {
+  EventLog,
+  headerText,
+  parseBody,
+  type AdapterHarness,
+  type AppSpec,
+  type SharedOptions,
+  type TestApp,
+  type TestRequest,
+} from '../../../test/adapter-behaviour/index.js';
+
+function koaOptions(shared: SharedOptions): KoaRateLimitOptions {
+  const { onLimited, ...rest } = shared;
+  if (onLimited !== 'custom') return rest;
+  return {
+    ...rest,
+    onLimited: (ctx, decision) => {
+      ctx.body = { custom: true, policy: decision.policy };
+    },
+  };
+}
+
+/** Koa the way users write it: app.use() for one global limit, @koa/router route middleware otherwise. */
+async function build(spec: AppSpec): Promise<TestApp> {
+  const events = new EventLog();
+  const routes = spec.routes ?? [{ path: '/' }];
+  const app = new Koa();
+  if (spec.trustProxy === true) {
+    app.proxy = true;
+    app.maxIpsCount = 1; // one proxy in front: only its entry is trusted
+  }
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      events.add(`error ${code ?? 'unknown'}`);
+      ctx.status = 500;
+      ctx.body = { error: code };
+    }
+  });
+
+  app.use(async (ctx, next) => {
+    const id = ctx.get('x-request-id');
+    if (id !== '') {
+      events.add(`arrived ${id}`);
+      ctx.req.socket.once('close', () => events.add(`closed ${id}`));
+    }
+    if (routes.find((route) => route.path === ctx.path)?.waitForClientToLeave === true) {
+      await new Promise((resolve) => ctx.req.socket.once('close', resolve));
+    }
+    await next();
+  });
+
+  const globalLimit = spec.global === undefined ? undefined : rateLimit(koaOptions(spec.global));
+  const perRoute = routes.some((route) => route.rateLimit !== undefined);
+  if (globalLimit !== undefined && !perRoute) app.use(globalLimit);
+
+  const router = new Router();
+  for (const route of routes) {
+    const chain: Middleware[] = [];
+    if (perRoute) {
+      if (route.rateLimit === undefined && globalLimit !== undefined) chain.push(globalLimit);
+      else if (route.rateLimit !== undefined && route.rateLimit !== false) chain.push(rateLimit(koaOptions(route.rateLimit)));
+    }
+    router.get(route.path, ...chain, (ctx) => {
+      const id = ctx.get('x-request-id');
+      if (id !== '') events.add(`handled ${id}`);
+      ctx.status = Number(ctx.query.status ?? 200);
+      ctx.body = { rateLimit: ctx.state.rateLimit ?? null };
+    });
+  }
+  app.use(router.routes());
+
+  const callback = app.callback();
+  const servers: Server[] = [];
+  return {
+    events,
+    async request({ path, headers = {}, clientIp }: TestRequest) {
+      if (clientIp !== undefined && spec.trustProxy !== true) throw new Error('Koa simulates client IPs through a trusted proxy: set trustProxy');
+      const all = clientIp === undefined ? headers : { ...headers, 'x-forwarded-for': clientIp };
+      const response = await supertest(callback).get(path).set(all);
+      const out: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(response.headers)) out[name] = headerText(value);
+      return { status: response.status, headers: out, body: parseBody(out['content-type'], response.text) };
+    },
+    async listen() {
+      const server = createServer(callback);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async close() {
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
+export const koaHarness: AdapterHarness = { name: 'koa', build };
