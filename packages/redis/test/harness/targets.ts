@@ -8,10 +8,14 @@ export interface NodeAddress {
   port: number;
 }
 
+/** How another process reaches a target: a standalone URL, or Cluster seed nodes. */
+export type TargetAddress = { url: string } | { nodes: NodeAddress[] };
+
 /** A Redis deployment the tests talk to: started by the harness, or given by REDIS_URL / REDIS_CLUSTER_NODES. */
 export interface RedisTarget {
   readonly kind: 'standalone' | 'cluster';
   readonly description: string;
+  readonly address: TargetAddress;
   /** A new client for this target; the caller quits it. */
   createClient(options?: RedisOptions): Redis | Cluster;
   /** One admin connection per master, for INFO, SCAN, PTTL, SCRIPT FLUSH. */
@@ -55,6 +59,7 @@ async function scanAll(masters: readonly Redis[], pattern: string): Promise<stri
 function target(
   kind: RedisTarget['kind'],
   description: string,
+  address: TargetAddress,
   createClient: RedisTarget['createClient'],
   masters: readonly Redis[],
   release: () => Promise<void>,
@@ -62,6 +67,7 @@ function target(
   return {
     kind,
     description,
+    address,
     createClient,
     masters: () => masters,
     scriptCalls: () => sumOverMasters(masters, ['evalsha', 'eval']),
@@ -87,13 +93,14 @@ export async function standaloneTarget(): Promise<RedisTarget> {
   if (url) {
     const unlock = await acquireExternalLock(url);
     const admin = new Redis(url);
-    return target('standalone', `REDIS_URL ${url}`, (options) => new Redis(url, options ?? {}), [admin], async () => unlock());
+    return target('standalone', `REDIS_URL ${url}`, { url }, (options) => new Redis(url, options ?? {}), [admin], async () => unlock());
   }
   const server = await startRedisProcess();
   const admin = new Redis({ host: '127.0.0.1', port: server.port });
   return target(
     'standalone',
     `redis-server :${server.port}`,
+    { url: `redis://127.0.0.1:${server.port}` },
     (options) => new Redis({ host: '127.0.0.1', port: server.port, ...options }),
     [admin],
     () => server.stop(),
@@ -123,12 +130,12 @@ export async function clusterTarget(): Promise<RedisTarget> {
   if (list) {
     const unlock = await acquireExternalLock(list);
     const nodes = parseNodes(list);
-    return target('cluster', `REDIS_CLUSTER_NODES ${list}`, clusterClient(nodes), await masterConnections(nodes), async () => unlock());
+    return target('cluster', `REDIS_CLUSTER_NODES ${list}`, { nodes }, clusterClient(nodes), await masterConnections(nodes), async () => unlock());
   }
   const cluster = await startClusterProcesses(3);
   const nodes = cluster.ports.map((port) => ({ host: '127.0.0.1', port }));
   try {
-    return target('cluster', `cluster :${cluster.ports.join(',')}`, clusterClient(nodes), await masterConnections(nodes), () => cluster.stop());
+    return target('cluster', `cluster :${cluster.ports.join(',')}`, { nodes }, clusterClient(nodes), await masterConnections(nodes), () => cluster.stop());
   } catch (error) {
     await cluster.stop();
     throw error;
