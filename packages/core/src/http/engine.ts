@@ -3,7 +3,7 @@ import type { RequestAccess } from '../keys/request-access.js';
 import type { Decision } from '../limiter/decision.js';
 import type { Policy } from '../policies/policy.js';
 import type { MaybePromise } from '../store/types.js';
-import { resolveRateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
+import { resolveRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { PolicySet } from './policy-set.js';
 import { limitedResponse, type LimitedResponse } from './problem.js';
@@ -33,7 +33,8 @@ export class RateLimitEngine<Req, OnLimited = unknown> {
   /** True when `refund` is set: adapters then watch for the response's status. */
   readonly refunds: boolean;
 
-  constructor(options: unknown, access: RequestAccess<Req>, extraOptionKeys: readonly string[] = []) {
+  /** Validates `options` (typed errors at construction); untyped callers' mistakes are caught here too. */
+  constructor(options: RateLimitOptions<Req, OnLimited>, access: RequestAccess<Req>, extraOptionKeys: readonly string[] = []) {
     this.options = resolveRateLimitOptions<Req, OnLimited>(options, access, extraOptionKeys);
     this.onLimited = this.options.onLimited;
     this.refunds = this.options.refund !== undefined;
