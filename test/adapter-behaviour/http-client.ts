@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { headerText, parseBody, type TestResponse } from './harness.js';
 
-/** One GET over a fresh connection (no keep-alive, so closing the server never waits on it). */
-export function httpGet(base: string, path: string, headers: Record<string, string>): Promise<TestResponse> {
+/** One request over a fresh connection (no keep-alive, so closing the server never waits on it). */
+export function httpGet(base: string, path: string, headers: Record<string, string>, method = 'GET'): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${base}${path}`, { headers, agent: false }, (response) => {
+    const request = httpRequest(`${base}${path}`, { method, headers, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
