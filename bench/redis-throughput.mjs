@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Decisions per second of RedisStore.consume at 1 and 64 calls in flight, beside raw ioredis
+// EVALSHA of a trivial script at the same concurrency (the floor any Redis round trip pays).
+// Also prints MEMORY USAGE of one client's state key per algorithm.
+// Starts its own redis-server on a free loopback port; uses the built packages.
+//
+//   npm run build && node bench/redis-throughput.mjs [--seconds 5] [--concurrency 1,64]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '1,64' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const CONCURRENCY = values.concurrency.split(',').map(Number);
+const CLIENT_KEYS = 10_000;
+
+let core, redisStore, ioredis;
+try {
+  core = await import('@sluice/core');
+  redisStore = await import('@sluice/redis');
+  ioredis = await import('ioredis');
+} catch (error) {
+  console.error(`Cannot load the built packages (${error.message}). Run \`npm run build\` first.`);
+  process.exit(1);
+}
+const { baseKey, fixedWindow, leakyBucket, slidingLog, slidingWindow, tokenBucket } = core;
+const { RedisStore } = redisStore;
+const { Redis } = ioredis;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until the server answers (it needs a moment to bind), then reads its version. */
+async function serverVersion(port) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      return (await probe.info('server')).match(/redis_version:(\S+)/)?.[1];
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
+async function startRedis() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
+  child.once('error', (error) => {
+    console.error(`redis-server failed to start (${error.message}). Run scripts/ensure-redis.sh.`);
+    process.exit(1);
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(child.pid, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    return { port, version: await serverVersion(port), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function printTable(header, rows) {
+  const widths = header.map((_, i) => Math.max(header[i].length, ...rows.map((row) => row[i].length)));
+  const line = (cells) => '| ' + cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const row of rows) console.log(line(row));
+}
+
+/** MEMORY USAGE (bytes, exact: SAMPLES 0) of one client's key per algorithm, after `cost` admitted units. */
+async function memoryTable(store, client) {
+  const cases = [
+    ['fixed-window', fixedWindow({ limit: 1000, window: '1m' }), 1],
+    ['sliding-window', slidingWindow({ limit: 1000, window: '1m' }), 1],
+    ['token-bucket', tokenBucket({ capacity: 1000, refillPerSecond: 10 }), 1],
+    ['leaky-bucket', leakyBucket({ capacity: 1000, leakPerSecond: 10 }), 1],
+    ['sliding-log, 1 stamp', slidingLog({ limit: 1000, window: '1m' }), 1],
+    ['sliding-log, 100 stamps', slidingLog({ limit: 1000, window: '1m' }), 100],
+    ['sliding-log, 1000 stamps', slidingLog({ limit: 1000, window: '1m' }), 1000],
+  ];
+  const rows = [];
+  for (const [name, policy, cost] of cases) {
+    const base = baseKey('sluice', `user:${100000 + rows.length}`);
+    await store.consume({ key: base, policies: [policy], cost, mode: 'consume' });
+    const key = `${base}:${policy.id}`;
+    const bytes = await client.memory('USAGE', key, 'SAMPLES', 0);
+    rows.push([name, key, String(key.length), String(bytes)]);
+  }
+  printTable(['state', 'key', 'key length', 'MEMORY USAGE (bytes)'], rows);
+  console.log('');
+}
+
+/** Server-side time of script calls so far: cmdstat_evalsha calls and usec. */
+async function scriptStats(client) {
+  const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(await client.info('commandstats'));
+  return match ? { calls: Number(match[1]), usec: Number(match[2]) } : { calls: 0, usec: 0 };
+}
+
+/** Runs `call` with `inFlight` concurrent loops for SECONDS; returns decisions/s and latency percentiles. */
+async function measure(call, inFlight) {
+  const latencies = [];
+  let index = 0;
+  // Warm-up (JIT, connection, script cache) is not measured.
+  const warmUntil = performance.now() + Math.min(1000, SECONDS * 200);
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < warmUntil) await call(index++);
+    }),
+  );
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now();
+        await call(index++);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+const server = await startRedis();
+const client = new Redis({ port: server.port, host: '127.0.0.1' });
+try {
+  const store = new RedisStore({ client });
+  const keys = Array.from({ length: CLIENT_KEYS }, (_, i) => baseKey('bench', `client-${i}`));
+  // Generous limits, so most decisions admit and write (the expensive path).
+  const policySets = {
+    'token-bucket': [tokenBucket({ capacity: 1000, refillPerSecond: 100 })],
+    'fixed-window': [fixedWindow({ limit: 1000, window: '1m' })],
+    'sliding-window': [slidingWindow({ limit: 1000, window: '1m' })],
+    'sliding-log': [slidingLog({ limit: 1000, window: '1m' })],
+    'leaky-bucket': [leakyBucket({ capacity: 1000, leakPerSecond: 100 })],
+  };
+  policySets['all five at once'] = Object.values(policySets).flat();
+
+  client.defineCommand('benchTrivial', { numberOfKeys: 1, lua: 'return 1' });
+  const cases = [['raw EVALSHA `return 1`', (i) => client.benchTrivial(keys[i % CLIENT_KEYS])]];
+  for (const [name, policies] of Object.entries(policySets)) {
+    cases.push([`RedisStore ${name}`, (i) => store.consume({ key: keys[i % CLIENT_KEYS], policies, cost: 1, mode: 'consume' })]);
+  }
+
+  console.log(`redis-server ${server.version} on 127.0.0.1:${server.port}, Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}`);
+  await memoryTable(store, client);
+  console.log(`${SECONDS} s per case, one ioredis connection, ${CLIENT_KEYS} client keys round robin\n`);
+  const header = ['case', ...CONCURRENCY.map((c) => `${c} in flight: decisions/s (p50 / p99 ms)`), 'Redis CPU µs per call'];
+  const rows = [];
+  const raw = {};
+  for (const [name, call] of cases) {
+    const row = [name];
+    const before = await scriptStats(client);
+    for (const inFlight of CONCURRENCY) {
+      const result = await measure(call, inFlight);
+      raw[inFlight] ??= result.perSecond;
+      const ratio = name.startsWith('raw') ? '' : ` ${((result.perSecond / raw[inFlight]) * 100).toFixed(0)}% of raw`;
+      row.push(`${Math.round(result.perSecond).toLocaleString('en-US')} (${result.p50.toFixed(3)} / ${result.p99.toFixed(3)})${ratio}`);
+    }
+    const after = await scriptStats(client);
+    row.push(((after.usec - before.usec) / Math.max(1, after.calls - before.calls)).toFixed(1));
+    rows.push(row);
+    console.error(`  done: ${name}`);
+  }
+  printTable(header, rows);
+} finally {
+  client.disconnect();
+  await server.stop();
+}
