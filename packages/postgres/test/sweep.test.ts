@@ -83,3 +83,14 @@ test('the background timer sweeps expired rows on the database clock', async () 
     await swept.close();
   }
 });
+
+test('expires_at is the state expiry rounded up to a whole second (late, never early)', async () => {
+  await clear();
+  const policy = tokenBucket({ capacity: 5, refillPerSecond: 3 });
+  await store.consume({ key: baseKey('round', 'a'), policies: [policy], cost: 2, mode: 'consume', nowMs: 1_000.5 });
+  const { rows } = await pool.query(`SELECT time_us::text AS tat, expires_at::text AS expires FROM ${store.names.qualifiedTable}`);
+  // tat = now + 2 × 333,334 us = 1,000,500 + 666,668 = 1,667,168 us.
+  expect(rows).toEqual([{ tat: '1667168', expires: '2000000' }]);
+  expect(await store.sweep({ nowMs: 1_999.999 })).toBe(0);
+  expect(await store.sweep({ nowMs: 2_000 })).toBe(1);
+});
