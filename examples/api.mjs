@@ -1,0 +1,56 @@
+// The example API behind `npm start`: Express on Sluice's memory store, built packages (dist/),
+// so run `npm run build` once first. PORT picks the port (default 3000).
+import express from 'express';
+import { fixedWindow, leakyBucket, slidingWindow, tokenBucket } from '@sluice/core';
+import { rateLimit } from '@sluice/express';
+
+const app = express();
+app.use(express.json());
+
+// Not limited: registered before any limiter.
+app.get('/health', (_req, res) => {
+  res.json({ ok: true });
+});
+
+// A generous global limit: bursts of 10, 2 per second sustained, at most 1000 an hour per client.
+app.use(
+  rateLimit({
+    policies: [
+      tokenBucket({ name: 'burst', capacity: 10, refillPerSecond: 2 }),
+      fixedWindow({ name: 'hourly', limit: 1000, window: '1h' }),
+    ],
+  }),
+);
+
+app.get('/api/hello', (req, res) => {
+  res.json({ hello: 'world', remaining: req.rateLimit?.remaining });
+});
+
+// A strict login limit that counts failed attempts only: a successful login is refunded.
+const loginLimit = rateLimit({
+  policies: [slidingWindow({ name: 'login', limit: 5, window: '15m' })],
+  refund: (status) => status < 400,
+});
+app.post('/login', loginLimit, (req, res) => {
+  if (req.body?.password === 'correct horse battery staple') res.json({ welcome: req.body.user ?? 'friend' });
+  else res.status(401).json({ error: 'wrong user or password' });
+});
+
+// An expensive export, shaped rather than refused: up to 5 queue up and leave one per second.
+const exportQueue = rateLimit({ policies: [leakyBucket({ name: 'export', capacity: 5, leakPerSecond: 1 })] });
+app.get('/api/export', exportQueue, (req, res) => {
+  res.json({ rows: 3, heldMs: req.rateLimit?.delayMs ?? 0 });
+});
+
+const port = Number(process.env.PORT ?? 3000);
+const server = app.listen(port, () => {
+  console.log(`Sluice example API on http://localhost:${port}`);
+  console.log('  GET  /api/hello   burst 10, 2/s, 1000/h per client');
+  console.log('  POST /login       5 failed attempts per 15 min (successes refunded)');
+  console.log('  GET  /api/export  shaped: queued up to 5, one per second');
+  console.log('  GET  /health      not limited');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}
