@@ -162,8 +162,14 @@ async function main() {
       table.push(row);
       console.log(`${label}: ${rates.map((r, i) => `${IN_FLIGHT[i]} in flight ${Math.round(r)}/s`).join(', ')}`);
     }
+    await new Promise((r) => setTimeout(r, 1500)); // let backends flush their table statistics
+    const { rows: [hot] } = await pool.query(
+      `SELECT n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relid = to_regclass($1)`,
+      [store.names.qualifiedTable],
+    );
     console.log('\nDecisions per second (higher is better):');
     console.table(table);
+    if (hot) console.log(`State table updates: ${hot.updates}, of which HOT (no index writes): ${hot.hot} (${Math.round((100 * hot.hot) / Math.max(1, hot.updates))} %)\n`);
     console.log('Row size per key per algorithm (pg_column_size of the row; on disk add ~28 B tuple header/pointer and index entries):');
     console.table(await rowSizes(pool, store));
     await store.close();
