@@ -31,6 +31,7 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
   function deny(req: Request, res: Response, next: NextFunction, outcome: RateLimitOutcome): void {
     const onLimited = engine.onLimited;
     if (onLimited !== undefined) {
+      res.statusCode = engine.limitedStatus(outcome);
       let sent: void | Promise<void>;
       try {
         sent = onLimited(req, res, outcome.decision);

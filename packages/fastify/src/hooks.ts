@@ -23,13 +23,13 @@ const setHeader: HeaderSink<FastifyReply> = (reply, name, value) => {
 /** The route-level onRequest hook. Callback style, so a synchronous decision costs no promise. */
 export function createOnRequest(engine: FastifyEngine): onRequestHookHandler {
   function deny(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, outcome: RateLimitOutcome): void {
-    const { status, problem } = engine.limitedResponse(outcome);
-    reply.code(status);
     const onLimited = engine.onLimited;
     if (onLimited === undefined) {
-      reply.header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+      const { status, problem } = engine.limitedResponse(outcome);
+      reply.code(status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
       return;
     }
+    reply.code(engine.limitedStatus(outcome));
     let sent: void | Promise<void>;
     try {
       sent = onLimited(request, reply, outcome.decision);

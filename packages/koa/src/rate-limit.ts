@@ -3,7 +3,7 @@ import {
   RateLimitEngine,
   clientGone,
   isThenable,
-  sleep,
+  holdFor,
   type Decision,
   type HeaderSink,
   type RateLimitOptions,
@@ -28,15 +28,18 @@ export function rateLimit(options: KoaRateLimitOptions): Middleware {
   const engine = new RateLimitEngine<Context, KoaOnLimited>(options, koaAccess);
 
   function deny(ctx: Context, outcome: RateLimitOutcome): void | Promise<void> {
+    if (engine.onLimited !== undefined) {
+      ctx.status = engine.limitedStatus(outcome);
+      return engine.onLimited(ctx, outcome.decision);
+    }
     const { status, problem } = engine.limitedResponse(outcome);
     ctx.status = status;
-    if (engine.onLimited !== undefined) return engine.onLimited(ctx, outcome.decision);
     ctx.set('Content-Type', PROBLEM_CONTENT_TYPE);
     ctx.body = JSON.stringify(problem);
   }
 
   async function hold(ctx: Context, next: Next, delayMs: number): Promise<void> {
-    await sleep(delayMs);
+    await holdFor(delayMs);
     if (clientGone(ctx.req)) {
       // Leave the dead connection alone instead of running the route for nobody.
       ctx.respond = false;

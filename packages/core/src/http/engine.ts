@@ -6,7 +6,7 @@ import type { MaybePromise } from '../store/types.js';
 import { resolveRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { PolicySet } from './policy-set.js';
-import { limitedResponse, type LimitedResponse } from './problem.js';
+import { limitedResponse, limitedStatus, type LimitedResponse } from './problem.js';
 import { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
 import { isThenable } from './thenable.js';
 
@@ -84,6 +84,11 @@ export class RateLimitEngine<Req, OnLimited = unknown> {
   /** Sets RateLimit-Policy / RateLimit (in the configured format), legacy headers and Retry-After. */
   writeHeaders<Target>(target: Target, sink: HeaderSink<Target>, outcome: RateLimitOutcome): void {
     writeRateLimitHeaders(target, sink, outcome, this.options.headers, this.options.legacyHeaders);
+  }
+
+  /** The status of a denial (429, or 503 for a degraded one), for `onLimited` to answer with. */
+  limitedStatus(outcome: RateLimitOutcome): number {
+    return limitedStatus(outcome.decision);
   }
 
   /** Status and RFC 9457 body for a denial (when no `onLimited` replaces it). */

@@ -7,6 +7,6 @@ export function clientGone(req: IncomingMessage): boolean {
 }
 
 /** Resolves after `ms` without blocking the event loop (leaky-bucket shaping). */
-export function sleep(ms: number): Promise<void> {
+export function holdFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -13,6 +13,6 @@ export type { RateLimitOutcome } from './outcome.js';
 export { compilePolicySet, type PolicySet } from './policy-set.js';
 export { PolicySetCache, POLICY_ARRAYS_NOT_REUSED } from './policy-set-cache.js';
 export { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
-export { limitedResponse, PROBLEM_CONTENT_TYPE, ProblemTypes, type LimitedResponse, type RateLimitProblem } from './problem.js';
-export { clientGone, sleep } from './hold.js';
+export { limitedResponse, limitedStatus, PROBLEM_CONTENT_TYPE, ProblemTypes, type LimitedResponse, type RateLimitProblem } from './problem.js';
+export { clientGone, holdFor } from './hold.js';
 export { isThenable } from './thenable.js';

@@ -1,4 +1,5 @@
 import { retryAfterSeconds } from '../headers/seconds.js';
+import type { Decision } from '../limiter/decision.js';
 import type { RateLimitOutcome } from './outcome.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -28,6 +29,11 @@ export interface RateLimitProblem {
 export interface LimitedResponse {
   status: number;
   problem: RateLimitProblem;
+}
+
+/** 503 when the store failed and the failure policy refused (the client exceeded nothing), else 429. */
+export function limitedStatus(decision: Decision): number {
+  return decision.degraded === undefined ? 429 : 503;
 }
 
 function seconds(count: number): string {

@@ -26,7 +26,7 @@ export function createClientIpKey<Req>(access: RequestAccess<Req>, options: Clie
   return function clientIp(req: Req): string {
     const ip = access.ip(req);
     if (ip === undefined || ip === '') throw noClientKeyError('the client IP is unknown (the connection has closed)');
-    if (!warned && ip === access.socketIp(req) && access.header(req, 'x-forwarded-for') !== undefined) {
+    if (!warned && access.header(req, 'x-forwarded-for') !== undefined && ip === access.socketIp(req)) {
       warned = true;
       warn({ code: UNTRUSTED_FORWARDED_FOR, message: UNTRUSTED_MESSAGE });
     }
