@@ -9,6 +9,7 @@ import {
   type Store,
   type StoreRequest,
 } from '@sluice/core';
+import { assertHashTagged } from './hash-tag.js';
 import { DECISION_SCRIPT } from './lua/script.js';
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { preparedPolicies } from './prepared-policies.js';
@@ -69,6 +70,7 @@ export class RedisStore implements Store {
   /** One DEL of every policy's key (they share a slot, so this is Cluster-safe). */
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
     if (this.closed) throw closedError();
+    assertHashTagged(key);
     const { keySuffixes } = preparedPolicies(policies);
     if (keySuffixes.length === 0) return;
     const base = this.keyStart + key;
@@ -92,6 +94,7 @@ export class RedisStore implements Store {
     mode: string,
     nowMs: number | undefined,
   ): (string | number)[] {
+    assertHashTagged(key);
     if (!MODES.has(mode)) throw new InvalidOptionError('mode', mode, "'consume', 'peek' or 'refund'");
     if (!Number.isSafeInteger(cost) || cost < 1) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
     if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new InvalidOptionError('nowMs', nowMs, 'a finite number');

@@ -55,7 +55,8 @@ const NUDGES = [-0.001, 0, 0, 0.001];
 
 /**
  * The next fake time: often exactly (±1 µs) where the last answer said something changes,
- * on a whole millisecond (where sliding-window weights step), or on an aligned window edge.
+ * on a whole millisecond (where sliding-window weights step), on an aligned window edge, or
+ * back in time.
  */
 function nextTime(random: () => number, now: number, last: readonly PolicyResult[] | undefined, policies: readonly Policy[]): number {
   const r = random();
@@ -72,6 +73,10 @@ function nextTime(random: () => number, now: number, last: readonly PolicyResult
   }
   if (r < 0.6) return now;
   if (r < 0.65) return now + 0.001;
+  if (r < 0.7) {
+    // The clock steps back (a fake clock, or a server clock corrected by NTP).
+    return now - Math.round(random() * pick(random, policies).windowMs * 1.5 * 1000) / 1000;
+  }
   const span = Math.max(...policies.map((policy) => policy.windowMs));
   return now + Math.round(random() * span * 1.5 * 1000) / 1000;
 }

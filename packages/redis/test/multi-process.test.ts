@@ -65,7 +65,7 @@ function describeTarget(kind: TargetKind): void {
       const replies = await Promise.all(workers.map((worker) => worker.ask({ type: 'connect', address })));
       const expected = createHash('sha1').update(DECISION_SCRIPT).digest('hex');
       for (const reply of replies) {
-        if (reply.type !== 'ready' || reply.scriptSha !== expected) {
+        if (reply.type === 'ready' && reply.scriptSha !== expected) {
           throw new Error('packages/redis/dist holds another decision script than src: run `npm run build`.');
         }
       }

@@ -63,6 +63,10 @@ describe('RedisStore options', () => {
     await expect(store.consume({ key, policies: [policies[0]!, policies[0]!], cost: 1, mode: 'peek' })).rejects.toMatchObject({
       option: 'policies[1]',
     });
+    for (const untagged of ['sluice:a', 'sluice:{}:a', 'sluice:}a{', '']) {
+      await expect(store.consume({ key: untagged, policies, cost: 1, mode: 'peek' })).rejects.toMatchObject({ option: 'key' });
+      await expect(store.reset(untagged, policies)).rejects.toMatchObject({ option: 'key' });
+    }
     expect(client.status).toBe('wait');
   });
 });

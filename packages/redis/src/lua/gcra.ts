@@ -21,7 +21,7 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
     elseif raw then
       write = deleter(key)
     end
-    return 1, math.floor((span - (tat - now)) / interval), tat - now, 0, 0, write
+    return 1, math.max(0, math.floor((span - (tat - now)) / interval)), tat - now, 0, 0, write
   end
   local tat = base + cost * interval
   local allowed = tat - now <= span
@@ -30,7 +30,8 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
     if not allowed then
       if cost > capacity then retry = NEVER else retry = tat - span - now end
     end
-    return allowed and 1 or 0, math.floor((span - (base - now)) / interval), base - now, retry, 0, nil
+    -- clamped: a clock that stepped back can put base beyond the span
+    return allowed and 1 or 0, math.max(0, math.floor((span - (base - now)) / interval)), base - now, retry, 0, nil
   end
   local delay = 0
   if shaping then delay = base - now end

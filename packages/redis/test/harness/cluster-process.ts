@@ -26,12 +26,14 @@ export async function startClusterProcesses(masters = 3): Promise<ClusterProcess
   try {
     for (let i = 0; i < masters; i++) {
       nodes.push(
-        await startRedisProcess(async () => [
-          '--cluster-enabled', 'yes',
-          '--cluster-config-file', 'nodes.conf',
-          '--cluster-node-timeout', '5000',
-          '--cluster-port', String(await freePort()),
-        ]),
+        await startRedisProcess({
+          extraArgs: async () => [
+            '--cluster-enabled', 'yes',
+            '--cluster-config-file', 'nodes.conf',
+            '--cluster-node-timeout', '5000',
+            '--cluster-port', String(await freePort()),
+          ],
+        }),
       );
     }
     const ports = nodes.map((node) => node.port);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -37,18 +37,31 @@ async function stopProcess(child: ChildProcess, dir: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-async function startOnce(extraArgs: (port: number) => Promise<string[]>): Promise<RedisProcess | undefined> {
+export interface RedisProcessOptions {
+  /** More arguments, given the chosen port (e.g. to reserve a Cluster bus port). */
+  extraArgs?: (port: number) => Promise<string[]>;
+  /** Runs a Sentinel: the lines of its config file (Sentinel rewrites it, so it lives in the temp dir). */
+  sentinelConfig?: readonly string[];
+}
+
+async function startOnce(options: RedisProcessOptions): Promise<RedisProcess | undefined> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-'));
+  // A Sentinel needs a config file it can rewrite and takes no persistence options.
+  let modeArgs = ['--save', '', '--appendonly', 'no'];
+  if (options.sentinelConfig !== undefined) {
+    const file = join(dir, 'sentinel.conf');
+    writeFileSync(file, options.sentinelConfig.join('\n') + '\n');
+    modeArgs = [file, '--sentinel'];
+  }
   const args = [
+    ...modeArgs,
     '--port', String(port),
     '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
     '--dir', dir,
     '--daemonize', 'no',
     '--logfile', '',
-    ...(await extraArgs(port)),
+    ...(await (options.extraArgs?.(port) ?? Promise.resolve([]))),
   ];
   const child = spawn(redisBinary('redis-server'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -74,13 +87,10 @@ async function startOnce(extraArgs: (port: number) => Promise<string[]>): Promis
   return { port, pid: child.pid!, dir, stop };
 }
 
-/**
- * Starts `redis-server` on a free loopback port in a fresh temp dir, without persistence.
- * `extraArgs` may reserve more ports (e.g. the Cluster bus).
- */
-export async function startRedisProcess(extraArgs: (port: number) => Promise<string[]> = async () => []): Promise<RedisProcess> {
+/** Starts `redis-server` (or a Sentinel) on a free loopback port in a fresh temp dir, without persistence. */
+export async function startRedisProcess(options: RedisProcessOptions = {}): Promise<RedisProcess> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const started = await startOnce(extraArgs);
+    const started = await startOnce(options);
     if (started !== undefined) return started;
   }
   throw new Error('redis-server could not bind a free port after 5 attempts');
