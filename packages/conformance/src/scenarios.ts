@@ -131,6 +131,18 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    title: 'token bucket: a clock that steps back never reports negative remaining',
+    needs: ['token-bucket'],
+    policies: () => [tokenBucket({ capacity: 2, refillPerSecond: 1 })],
+    steps: [
+      { at: 5000, expect: [ok(1)] },
+      { at: 5000, expect: [ok(0, { resetAfterMs: 2000 })] },
+      { at: 4000, mode: 'peek', expect: [no(2000, { remaining: 0, resetAfterMs: 3000 })] },
+      { at: 4000, mode: 'refund', expect: [ok(0, { resetAfterMs: 2000 })] },
+      { at: 7000, expect: [ok(1)] },
+    ],
+  },
+  {
     title: 'leaky bucket: admitted requests wait their turn, a full queue denies',
     needs: ['leaky-bucket'],
     policies: () => [leakyBucket({ capacity: 3, leakPerSecond: 2 })],

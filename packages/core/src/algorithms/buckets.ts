@@ -12,7 +12,8 @@ function evaluateBucket(shaping: boolean): Evaluate<BucketPolicy, BucketState> {
     const { capacity, intervalUs } = policy;
     const span = capacity * intervalUs;
     const base = state === undefined || state.tat < now ? now : state.tat;
-    const remainingAt = (tat: number) => Math.floor((span - (tat - now)) / intervalUs);
+    // Clamped: a clock that stepped back (a fake clock, a failover) can put tat beyond the span.
+    const remainingAt = (tat: number) => Math.max(0, Math.floor((span - (tat - now)) / intervalUs));
 
     if (mode === 'refund') {
       const tat = Math.max(now, base - cost * intervalUs);

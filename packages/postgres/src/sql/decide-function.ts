@@ -291,14 +291,14 @@ BEGIN
       v_full := v_limit * v_span;
       v_base := CASE WHEN v_has AND v_row.time_us >= v_now THEN v_row.time_us ELSE v_now END;
       v_x := v_full - (v_base - v_now);
-      v_peek_remaining := (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span;  -- floor division
+      v_peek_remaining := GREATEST(0, (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span);  -- floor division, >= 0 even if the clock stepped back
       v_peek_reset := v_base - v_now;
       IF p_mode = 2 THEN
         -- tat = max(now, base - cost * interval), without overflowing on a huge cost
         v_tat := CASE WHEN v_cost > (v_base - v_now) / v_span THEN v_now ELSE v_base - v_cost * v_span END;
         v_x := v_full - (v_tat - v_now);
         v_allowed := true;
-        v_remaining := (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span;
+        v_remaining := GREATEST(0, (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span);
         v_reset := v_tat - v_now;
         v_keep := v_tat > v_now;
       ELSE
