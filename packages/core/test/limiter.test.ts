@@ -106,6 +106,7 @@ describe('createLimiter', () => {
     const limiter = createLimiter({ policies: [fixedWindow({ limit: 3, window: '1m' })] });
     await expect(limiter.consume('k', { cost: 0 })).rejects.toMatchObject({ code: ErrorCodes.INVALID_OPTION, option: 'cost' });
     await expect(limiter.consume('k', { cost: 1.5 })).rejects.toMatchObject({ option: 'cost' });
+    await expect(limiter.consume('k', { cost: 1e20 })).rejects.toMatchObject({ option: 'cost' });
     await expect(limiter.consume('')).rejects.toMatchObject({ option: 'key' });
   });
 });

@@ -3,7 +3,8 @@ import Fastify, { type FastifyContextConfig } from 'fastify';
 import { rateLimit, type FastifyRateLimitOptions } from '../src/index.js';
 import {
   EventLog,
-  httpGet,
+  headerText,
+  parseBody,
   type AdapterHarness,
   type AppSpec,
   type SharedOptions,
@@ -24,9 +25,9 @@ function fastifyOptions(shared: SharedOptions): FastifyRateLimitOptions {
 
 /**
  * Fastify the way users write it: the plugin for every route, `config.rateLimit` per route.
- * Requests go over real sockets: app.inject() loads light-my-request, whose ESM-only `cookie`
- * dependency jest's CommonJS runtime cannot require on Node 20. Client IPs are simulated as
- * for Express and Koa, through X-Forwarded-For from the trusted loopback proxy.
+ * Requests go through `app.inject()`; a client IP is the injected socket's remoteAddress, or,
+ * behind a trusted proxy, an X-Forwarded-For from loopback. Tests that need a client to hang
+ * up use a real socket (`listen()`).
  */
 async function build(spec: AppSpec): Promise<TestApp> {
   const events = new EventLog();
@@ -67,15 +68,26 @@ async function build(spec: AppSpec): Promise<TestApp> {
     throw error;
   }
 
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let base: string | undefined;
   return {
     events,
     async request({ path, headers = {}, clientIp }: TestRequest) {
-      if (clientIp !== undefined && spec.trustProxy !== true) throw new Error('Fastify simulates client IPs through a trusted proxy: set trustProxy');
-      return httpGet(base, path, clientIp === undefined ? headers : { ...headers, 'x-forwarded-for': clientIp });
+      const viaProxy = spec.trustProxy === true && clientIp !== undefined;
+      const response = await app.inject({
+        method: 'GET',
+        url: path,
+        headers: viaProxy ? { ...headers, 'x-forwarded-for': clientIp } : headers,
+        remoteAddress: viaProxy ? '127.0.0.1' : (clientIp ?? '127.0.0.1'),
+      });
+      const out: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(response.headers)) out[name] = headerText(value as string | string[] | undefined);
+      return { status: response.statusCode, headers: out, body: parseBody(out['content-type'], response.body) };
     },
     async listen() {
+      if (base === undefined) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      }
       return base;
     },
     async close() {

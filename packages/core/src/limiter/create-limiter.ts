@@ -39,7 +39,8 @@ function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {
 }
 
 function assertCost(cost: number): void {
-  if (!Number.isInteger(cost) || cost < 1) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
+  // Safe integers only: a store computing in Lua doubles or SQL bigint must represent it exactly.
+  if (!Number.isSafeInteger(cost) || cost < 1) throw new InvalidOptionError('cost', cost, 'an integer from 1 to 2^53 - 1');
 }
 
 function assertKey(key: unknown): asserts key is string {
