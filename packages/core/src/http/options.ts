@@ -12,7 +12,6 @@ import type { Store } from '../store/types.js';
 import { assertKnownKeys, assertPlainObject } from '../validate.js';
 import { compilePolicySet, type PolicySet } from './policy-set.js';
 import { PolicySetCache } from './policy-set-cache.js';
-import { probePolicy } from './probe-policy.js';
 
 /** Policies for every request, or chosen per request (plans, tiers), possibly asynchronously. */
 export type PoliciesOption<Req> = readonly Policy[] | ((req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>);
@@ -141,7 +140,7 @@ function resolvePolicySource<Req>(options: Record<string, unknown>, onWarning: W
   }
   // Every per-request limiter must share one store, so create the default one here.
   const store = inline.store ?? new MemoryStore();
-  resolveLimiterOptions({ ...inline, store, policies: [probePolicy(store)] });
+  resolveLimiterOptions({ ...inline, store }, { policiesPerRequest: true });
   return {
     perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>,
     cache: new PolicySetCache({ ...inline, store }, onWarning),

@@ -75,10 +75,14 @@ export function assertStoreSupports(store: Store, policies: readonly Policy[], o
   });
 }
 
-export function resolveLimiterOptions(options: unknown): ResolvedLimiterOptions {
+/**
+ * Validates limiter options. With `policiesPerRequest`, `policies` is left out: the adapters
+ * validate everything else at startup when the policies only arrive with each request.
+ */
+export function resolveLimiterOptions(options: unknown, mode?: { policiesPerRequest: true }): ResolvedLimiterOptions {
   assertPlainObject(options, 'createLimiter options');
   assertKnownKeys(options, LIMITER_KEYS, '');
-  const policies = validatePolicies(options.policies);
+  const policies = mode?.policiesPerRequest ? Object.freeze([]) : validatePolicies(options.policies);
   if (options.store !== undefined && !isStore(options.store)) {
     throw new InvalidOptionError('store', options.store, 'a Store (consume, reset, algorithms)');
   }
