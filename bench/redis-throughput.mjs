@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -21,6 +21,7 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 const CLIENT_KEYS = 10_000;
+const ROUNDS = 10;
 
 let core, redisStore, ioredis;
 try {
@@ -127,32 +128,45 @@ async function scriptStats(client) {
   return match ? { calls: Number(match[1]), usec: Number(match[2]) } : { calls: 0, usec: 0 };
 }
 
-/** Runs `call` with `inFlight` concurrent loops for SECONDS; returns decisions/s and latency percentiles. */
-async function measure(call, inFlight) {
-  const latencies = [];
+/** Runs `call` with `inFlight` concurrent loops for `ms`; returns completed calls, elapsed ms and latencies. */
+async function slice(call, inFlight, ms, latencies) {
   let index = 0;
-  // Warm-up (JIT, connection, script cache) is not measured.
-  const warmUntil = performance.now() + Math.min(1000, SECONDS * 200);
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < warmUntil) await call(index++);
-    }),
-  );
-  const deadline = performance.now() + SECONDS * 1000;
+  let done = 0;
   const started = performance.now();
+  const deadline = started + ms;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (performance.now() < deadline) {
         const t = performance.now();
         await call(index++);
-        latencies.push(performance.now() - t);
+        latencies?.push(performance.now() - t);
+        done++;
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+  return { done, elapsedMs: performance.now() - started };
+}
+
+/**
+ * Measures every case at `inFlight` calls in flight for SECONDS each, in ROUNDS interleaved
+ * slices (case A, B, C, A, B, C, ...), so load from elsewhere on the machine drifts over all
+ * cases alike. Each case is warmed up first (JIT, connection, script cache).
+ */
+async function measureAll(cases, inFlight) {
+  for (const [, call] of cases) await slice(call, inFlight, Math.min(1000, SECONDS * 200));
+  const totals = cases.map(() => ({ done: 0, elapsedMs: 0, latencies: [] }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, [, call]] of cases.entries()) {
+      const { done, elapsedMs } = await slice(call, inFlight, (SECONDS * 1000) / ROUNDS, totals[i].latencies);
+      totals[i].done += done;
+      totals[i].elapsedMs += elapsedMs;
+    }
+  }
+  return totals.map(({ done, elapsedMs, latencies }) => {
+    latencies.sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    return { perSecond: done / (elapsedMs / 1000), p50: at(0.5), p99: at(0.99) };
+  });
 }
 
 const server = await startRedis();
@@ -178,24 +192,30 @@ try {
 
   console.log(`redis-server ${server.version} on 127.0.0.1:${server.port}, Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}`);
   await memoryTable(store, client);
-  console.log(`${SECONDS} s per case, one ioredis connection, ${CLIENT_KEYS} client keys round robin\n`);
+  console.log(
+    `${SECONDS} s per case and concurrency, interleaved in ${ROUNDS} rounds; one ioredis connection; ` +
+      `${CLIENT_KEYS} client keys round robin; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`,
+  );
   const header = ['case', ...CONCURRENCY.map((c) => `${c} in flight: decisions/s (p50 / p99 ms)`), 'Redis CPU µs per call'];
-  const rows = [];
-  const raw = {};
-  for (const [name, call] of cases) {
-    const row = [name];
-    const before = await scriptStats(client);
-    for (const inFlight of CONCURRENCY) {
-      const result = await measure(call, inFlight);
-      raw[inFlight] ??= result.perSecond;
-      const ratio = name.startsWith('raw') ? '' : ` ${((result.perSecond / raw[inFlight]) * 100).toFixed(0)}% of raw`;
-      row.push(`${Math.round(result.perSecond).toLocaleString('en-US')} (${result.p50.toFixed(3)} / ${result.p99.toFixed(3)})${ratio}`);
-    }
-    const after = await scriptStats(client);
-    row.push(((after.usec - before.usec) / Math.max(1, after.calls - before.calls)).toFixed(1));
-    rows.push(row);
-    console.error(`  done: ${name}`);
+  const byConcurrency = [];
+  const cpu = [];
+  for (const inFlight of CONCURRENCY) byConcurrency.push(await measureAll(cases, inFlight));
+  // Redis-side cost, separately (commandstats has no per-case split while cases interleave).
+  for (const [, call] of cases) {
+    const start = await scriptStats(client);
+    await slice(call, 64, 500);
+    const end = await scriptStats(client);
+    cpu.push(((end.usec - start.usec) / Math.max(1, end.calls - start.calls)).toFixed(1));
   }
+  const rows = cases.map(([name], i) => [
+    name,
+    ...CONCURRENCY.map((_, c) => {
+      const result = byConcurrency[c][i];
+      const ratio = i === 0 ? '' : ` ${((result.perSecond / byConcurrency[c][0].perSecond) * 100).toFixed(0)}% of raw`;
+      return `${Math.round(result.perSecond).toLocaleString('en-US')} (${result.p50.toFixed(3)} / ${result.p99.toFixed(3)})${ratio}`;
+    }),
+    cpu[i],
+  ]);
   printTable(header, rows);
 } finally {
   client.disconnect();
