@@ -8,6 +8,7 @@ import {
   type Mode,
 } from '@sluice/core';
 import { RedisStore } from '@sluice/redis';
+import type { Cluster, Redis } from 'ioredis';
 import { useTarget, type TargetKind } from './support/use-target';
 
 /**
@@ -35,7 +36,7 @@ const POLICIES = [
 
 function describeTarget(kind: TargetKind): void {
   describe(`a least-privilege ACL user (${kind})`, () => {
-    const fixture = useTarget(kind);
+    const fixture = useTarget(kind, [`sluice-acl-${process.pid}:*`]);
     const user = `sluice-acl-${process.pid}`;
     const password = 'acl-test-password';
     const keyPattern = `~${user}:*`;
@@ -44,15 +45,17 @@ function describeTarget(kind: TargetKind): void {
       const masters = fixture().target.masters();
       const rules = [...SLUICE_ACL_COMMANDS, ...(kind === 'cluster' ? SLUICE_CLUSTER_ACL_COMMANDS : [])];
       for (const master of masters) await master.acl('SETUSER', user, 'reset', 'on', `>${password}`, keyPattern, ...rules);
+      const client = fixture().target.createClient({ username: user, password });
       try {
-        await decideAsRestrictedUser();
+        await decideAs(client);
       } finally {
+        // Quit before the user goes, or ioredis would keep reconnecting with a deleted user.
+        await client.quit();
         for (const master of masters) await master.acl('DELUSER', user);
       }
     });
 
-    async function decideAsRestrictedUser(): Promise<void> {
-      const client = fixture().client({ username: user, password });
+    async function decideAs(client: Redis | Cluster): Promise<void> {
       const store = new RedisStore({ client, prefix: user });
       const key = baseKey('api', 'acl');
       const modes: Mode[] = ['consume', 'consume', 'peek', 'refund', 'consume'];

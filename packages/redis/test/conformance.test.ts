@@ -5,7 +5,7 @@ import { useTarget, type TargetKind } from './support/use-target';
 
 function conformance(kind: TargetKind): void {
   describe(`RedisStore (${kind})`, () => {
-    const fixture = useTarget(kind);
+    const fixture = useTarget(kind, [`sluice-conformance-${process.pid}-*`]);
     runStoreConformance({
       name: `RedisStore (${kind})`,
       // A client per store, like separate app servers; the fixture quits them, the store never does.

@@ -83,7 +83,7 @@ function nextTime(random: () => number, now: number, last: readonly PolicyResult
 
 function describeTarget(kind: TargetKind): void {
   describe(`RedisStore matches core's reference model (${kind})`, () => {
-    const fixture = useTarget(kind);
+    const fixture = useTarget(kind, [`model-${kind}-${process.pid}:*`]);
     let store: RedisStore;
     beforeAll(() => {
       store = new RedisStore({ client: fixture().client() });

@@ -54,9 +54,9 @@ class Worker {
 
 function describeTarget(kind: TargetKind): void {
   describe(`${WORKERS} processes, ${CALLS} concurrent calls on one key, limit ${LIMIT} (${kind})`, () => {
-    const fixture = useTarget(kind);
-    const workers: Worker[] = [];
     const run = `mp-${process.pid}-${Date.now().toString(36)}`;
+    const fixture = useTarget(kind, [`${run}*`]);
+    const workers: Worker[] = [];
 
     beforeAll(async () => {
       assertBuilt();

@@ -43,7 +43,7 @@ async function monitor(masters: readonly Redis[]): Promise<Monitored> {
 
 function describeTarget(kind: TargetKind): void {
   describe(`round trips as Redis counts them (${kind})`, () => {
-    const fixture = useTarget(kind);
+    const fixture = useTarget(kind, [`rt-${process.pid}:*`]);
 
     test('a five-policy limiter decision is one script call and nothing else, in every mode', async () => {
       const { target } = fixture();

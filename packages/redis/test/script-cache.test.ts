@@ -6,8 +6,8 @@ const POLICIES = [fixedWindow({ limit: 10, window: '1m' }), slidingLog({ limit: 
 
 function describeTarget(kind: TargetKind): void {
   describe(`script cache (${kind})`, () => {
-    const fixture = useTarget(kind);
     const run = `cache-${process.pid}-${Date.now().toString(36)}`;
+    const fixture = useTarget(kind, [`${run}*`]);
 
     const evalshaCalls = () => fixture().target.commandCalls('evalsha');
     const evalCalls = () => fixture().target.commandCalls('eval');

@@ -13,8 +13,8 @@ const POLICIES = [
 
 function describeTarget(kind: TargetKind): void {
   describe(`RedisStore behaviour (${kind})`, () => {
-    const fixture = useTarget(kind);
     const run = `store-${process.pid}-${Date.now().toString(36)}`;
+    const fixture = useTarget(kind, [`${run}*`]);
 
     test('keys are `<base>:<policy id>` (after the store prefix), all in one Cluster slot', async () => {
       const client = fixture().client();

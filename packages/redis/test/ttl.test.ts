@@ -42,8 +42,8 @@ const SEQUENCE: Array<[Mode, number]> = [
 
 function describeTarget(kind: TargetKind): void {
   describe(`key expiry (${kind})`, () => {
-    const fixture = useTarget(kind);
     const run = `ttl-${process.pid}-${Date.now().toString(36)}`;
+    const fixture = useTarget(kind, [`${run}*`]);
 
     async function expiries(pattern: string): Promise<Map<string, number>> {
       const keys = await fixture().target.scanKeys(pattern);

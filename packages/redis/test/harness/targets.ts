@@ -16,6 +16,8 @@ export interface RedisTarget {
   readonly kind: 'standalone' | 'cluster';
   readonly description: string;
   readonly address: TargetAddress;
+  /** Given by REDIS_URL / REDIS_CLUSTER_NODES: outlives the tests, so they clean up after themselves. */
+  readonly external: boolean;
   /** A new client for this target; the caller quits it. */
   createClient(options?: RedisOptions): Redis | Cluster;
   /** One admin connection per master, for INFO, SCAN, PTTL, SCRIPT FLUSH. */
@@ -26,6 +28,8 @@ export interface RedisTarget {
   commandCalls(command: string): Promise<number>;
   /** Keys matching `pattern` on every master. */
   scanKeys(pattern: string): Promise<string[]>;
+  /** Deletes the keys matching `pattern` on every master. */
+  deleteKeys(pattern: string): Promise<void>;
   /** Quits the admin connections and stops what the harness started. */
   stop(): Promise<void>;
 }
@@ -43,23 +47,34 @@ async function sumOverMasters(masters: readonly Redis[], commands: readonly stri
   return total;
 }
 
-async function scanAll(masters: readonly Redis[], pattern: string): Promise<string[]> {
+async function scanNode(node: Redis, pattern: string): Promise<string[]> {
   const keys: string[] = [];
-  for (const master of masters) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await master.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-  }
+  let cursor = '0';
+  do {
+    const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
   return keys;
+}
+
+async function scanAll(masters: readonly Redis[], pattern: string): Promise<string[]> {
+  return (await Promise.all(masters.map((master) => scanNode(master, pattern)))).flat();
+}
+
+/** One DEL per key: a Cluster node refuses multi-key commands across slots. */
+async function deleteAll(masters: readonly Redis[], pattern: string): Promise<void> {
+  for (const master of masters) {
+    const keys = await scanNode(master, pattern);
+    if (keys.length > 0) await keys.reduce((pipeline, key) => pipeline.del(key), master.pipeline()).exec();
+  }
 }
 
 function target(
   kind: RedisTarget['kind'],
   description: string,
   address: TargetAddress,
+  external: boolean,
   createClient: RedisTarget['createClient'],
   masters: readonly Redis[],
   release: () => Promise<void>,
@@ -68,11 +83,13 @@ function target(
     kind,
     description,
     address,
+    external,
     createClient,
     masters: () => masters,
     scriptCalls: () => sumOverMasters(masters, ['evalsha', 'eval']),
     commandCalls: (command) => sumOverMasters(masters, [command]),
     scanKeys: (pattern) => scanAll(masters, pattern),
+    deleteKeys: (pattern) => deleteAll(masters, pattern),
     async stop() {
       await Promise.all(masters.map((master) => master.quit().catch(() => undefined)));
       await release();
@@ -93,7 +110,7 @@ export async function standaloneTarget(): Promise<RedisTarget> {
   if (url) {
     const unlock = await acquireExternalLock(url);
     const admin = new Redis(url);
-    return target('standalone', `REDIS_URL ${url}`, { url }, (options) => new Redis(url, options ?? {}), [admin], async () => unlock());
+    return target('standalone', `REDIS_URL ${url}`, { url }, true, (options) => new Redis(url, options ?? {}), [admin], async () => unlock());
   }
   const server = await startRedisProcess();
   const admin = new Redis({ host: '127.0.0.1', port: server.port });
@@ -101,6 +118,7 @@ export async function standaloneTarget(): Promise<RedisTarget> {
     'standalone',
     `redis-server :${server.port}`,
     { url: `redis://127.0.0.1:${server.port}` },
+    false,
     (options) => new Redis({ host: '127.0.0.1', port: server.port, ...options }),
     [admin],
     () => server.stop(),
@@ -130,12 +148,12 @@ export async function clusterTarget(): Promise<RedisTarget> {
   if (list) {
     const unlock = await acquireExternalLock(list);
     const nodes = parseNodes(list);
-    return target('cluster', `REDIS_CLUSTER_NODES ${list}`, { nodes }, clusterClient(nodes), await masterConnections(nodes), async () => unlock());
+    return target('cluster', `REDIS_CLUSTER_NODES ${list}`, { nodes }, true, clusterClient(nodes), await masterConnections(nodes), async () => unlock());
   }
   const cluster = await startClusterProcesses(3);
   const nodes = cluster.ports.map((port) => ({ host: '127.0.0.1', port }));
   try {
-    return target('cluster', `cluster :${cluster.ports.join(',')}`, { nodes }, clusterClient(nodes), await masterConnections(nodes), () => cluster.stop());
+    return target('cluster', `cluster :${cluster.ports.join(',')}`, { nodes }, false, clusterClient(nodes), await masterConnections(nodes), () => cluster.stop());
   } catch (error) {
     await cluster.stop();
     throw error;

@@ -9,8 +9,12 @@ export interface TargetFixture {
   client(options?: RedisOptions): Redis | Cluster;
 }
 
-/** Starts (or connects to) a target in beforeAll and tears it and every client down in afterAll. */
-export function useTarget(kind: TargetKind): () => TargetFixture {
+/**
+ * Starts (or connects to) a target in beforeAll and tears it and every client down in afterAll.
+ * On external servers (REDIS_URL, REDIS_CLUSTER_NODES) it first deletes the keys matching
+ * `cleanup`, the patterns of the keys the test file writes.
+ */
+export function useTarget(kind: TargetKind, cleanup: readonly string[] = []): () => TargetFixture {
   let fixture: TargetFixture | undefined;
   const clients: (Redis | Cluster)[] = [];
   beforeAll(async () => {
@@ -26,6 +30,7 @@ export function useTarget(kind: TargetKind): () => TargetFixture {
   }, 60_000);
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+    if (fixture?.target.external) for (const pattern of cleanup) await fixture.target.deleteKeys(pattern);
     await fixture?.target.stop();
   }, 30_000);
   return () => {
