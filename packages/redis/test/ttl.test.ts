@@ -9,6 +9,7 @@ import {
   type Policy,
 } from '@sluice/core';
 import { RedisStore } from '@sluice/redis';
+import { OVERRIDDEN_CLOCK_MIN_TTL_MS } from '../src/lua/header';
 import { useTarget, type TargetKind } from './support/use-target';
 
 const POLICIES: readonly Policy[] = [
@@ -26,9 +27,6 @@ const POLICIES: readonly Policy[] = [
 function lifetimeMs(policy: Policy): number {
   return policy.algorithm === 'sliding-window' ? 2 * policy.windowMs : policy.windowMs;
 }
-
-/** Same as core's fake-clock floor in the script: keys written at a given nowMs live at least this long. */
-const OVERRIDDEN_CLOCK_MIN_TTL_MS = 60_000;
 
 const SEQUENCE: Array<[Mode, number]> = [
   ['consume', 3],

@@ -1,4 +1,10 @@
 /**
+ * A fake clock (`nowMs`) says nothing about real time, so Redis must not expire its state
+ * early while the caller's clock still needs it: keys written on one live at least this long.
+ */
+export const OVERRIDDEN_CLOCK_MIN_TTL_MS = 60_000;
+
+/**
  * The script's opening: the request-wide arguments, the clock, and the integer helpers every
  * algorithm shares. Lua 5.1 numbers are IEEE doubles like JS numbers, so integers up to 2^53
  * are exact and the same operations round the same way; only `%`, formatting and the reply
@@ -31,9 +37,8 @@ local function int(n)
   return string.format('%.0f', n)
 end
 
--- A fake clock (ARGV[3]) says nothing about real time, so Redis must not expire its state
--- early while the caller's clock still needs it: keep such keys at least this long.
-local OVERRIDDEN_CLOCK_MIN_TTL_MS = 60000
+-- With a caller-given clock (ARGV[3]), keys live at least this long (see OVERRIDDEN_CLOCK_MIN_TTL_MS in header.ts).
+local OVERRIDDEN_CLOCK_MIN_TTL_MS = ${OVERRIDDEN_CLOCK_MIN_TTL_MS}
 
 -- Expiry is garbage collection only: the state's remaining lifetime, rounded up to whole ms.
 local function ttl_ms(expires_at, at)
