@@ -143,6 +143,18 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    title: 'sliding window: a clock that steps back across a window edge keeps counting',
+    needs: ['sliding-window'],
+    policies: () => [slidingWindow({ limit: 3, window: 1000 })],
+    steps: [
+      { at: 1500, cost: 3, expect: [ok(0, { resetAfterMs: 1500 })] },
+      { at: 900, expect: [no(1434, { remaining: 0, resetAfterMs: 2100 })] },
+      { at: 900, mode: 'refund', expect: [ok(1)] },
+      { at: 950, expect: [ok(0)] },
+      { at: 3000, expect: [ok(2)] },
+    ],
+  },
+  {
     title: 'leaky bucket: admitted requests wait their turn, a full queue denies',
     needs: ['leaky-bucket'],
     policies: () => [leakyBucket({ capacity: 3, leakPerSecond: 2 })],

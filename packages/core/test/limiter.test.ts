@@ -186,6 +186,13 @@ describe('failure policy', () => {
     expect(answers.every((d) => d.degraded === 'store-error')).toBe(true);
   });
 
+  test('a store refusing its input (InvalidOptionError) is a bug surfaced to the caller, not a degraded decision', async () => {
+    const store = new FailingStore('throw');
+    store.consume = () => Promise.reject(new InvalidOptionError('key', 'k', 'a hash-tagged key'));
+    const limiter = createLimiter({ store, policies });
+    await expect(limiter.consume('k')).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+
   test('a failing fallback store still yields a decision', async () => {
     const limiter = createLimiter({ store: new FailingStore('reject'), policies, onStoreError: new FailingStore('throw') });
     expect(await limiter.consume('k')).toMatchObject({ allowed: true, degraded: 'store-error' });

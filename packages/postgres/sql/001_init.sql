@@ -184,14 +184,16 @@ BEGIN
       v_current := 0;
       v_previous := 0;
       IF v_has THEN
-        IF v_row.time_us = v_start THEN
+        IF v_row.time_us >= v_start THEN
+          -- a state from a later window means the clock stepped back: keep counting in it
+          v_start := v_row.time_us;
           v_current := v_row.units;
           v_previous := v_row.previous_units;
         ELSIF v_row.time_us = v_start - v_span THEN
           v_previous := v_row.units;
         END IF;
       END IF;
-      v_weight := v_window_ms - (v_now - v_start) / 1000;
+      v_weight := v_window_ms - GREATEST(0, v_now - v_start) / 1000;
       v_free := v_limit * v_window_ms - v_previous * v_weight - v_current * v_window_ms;
       v_peek_remaining := CASE WHEN v_free <= 0 THEN 0 ELSE v_free / v_window_ms END;
       v_peek_reset := CASE WHEN v_current > 0 THEN v_start + 2 * v_span - v_now

@@ -8,18 +8,21 @@ import type { Evaluate, SlidingWindowState } from './types.js';
  */
 export const evaluateSlidingWindow: Evaluate<WindowPolicy, SlidingWindowState> = (policy, state, now, cost, mode) => {
   const { limit, windowUs, windowMs } = policy;
-  const start = now - (((now % windowUs) + windowUs) % windowUs);
+  let start = now - (((now % windowUs) + windowUs) % windowUs);
   let current = 0;
   let previous = 0;
   if (state !== undefined) {
-    if (state.start === start) {
+    // A state from a later window means the clock stepped back: keep counting in that window
+    // rather than reading it as absent (which would admit a whole limit again).
+    if (state.start >= start) {
+      start = state.start;
       current = state.current;
       previous = state.previous;
     } else if (state.start === start - windowUs) {
       previous = state.current;
     }
   }
-  const elapsedMs = Math.floor((now - start) / 1000);
+  const elapsedMs = now > start ? Math.floor((now - start) / 1000) : 0;
   const previousWeightMs = windowMs - elapsedMs;
 
   if (mode === 'refund') {

@@ -134,6 +134,8 @@ class StoreLimiter implements Limiter {
   }
 
   private fail(error: unknown, request: StoreRequest, primaryFailure: Degraded | undefined): MaybePromise<Decision> {
+    // A store refusing its input is a bug to see, not an outage to absorb (and fail open on).
+    if (error instanceof InvalidOptionError) throw error;
     const storeError = toStoreError(error);
     const reason: Degraded = storeError instanceof StoreTimeoutError ? 'timeout' : 'store-error';
     this.onError?.(storeError);

@@ -45,14 +45,16 @@ local function sliding_window(key, now, cost, mode, limit, window)
   if raw then
     local s, c, p = string.match(raw, '^([^:]+):([^:]+):([^:]+)$')
     local stored_start = tonumber(s)
-    if stored_start == start then
+    -- a state from a later window means the clock stepped back: keep counting in it
+    if stored_start >= start then
+      start = stored_start
       current = tonumber(c)
       previous = tonumber(p)
     elseif stored_start == start - window then
       previous = tonumber(c)
     end
   end
-  local weight_ms = window_ms - math.floor((now - start) / 1000)
+  local weight_ms = window_ms - math.floor(math.max(0, now - start) / 1000)
 
   if mode == 'refund' then
     local from_current = math.min(current, cost)
