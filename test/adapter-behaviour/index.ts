@@ -14,3 +14,4 @@ export {
 } from './harness.js';
 export { FakeClockStore, FailingStore } from './test-stores.js';
 export { httpGet } from './http-client.js';
+export { supertestApp } from './supertest-app.js';

@@ -1,17 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import supertest from 'supertest';
 import { rateLimit, type ExpressRateLimitOptions } from '../src/index.js';
 import {
   EventLog,
-  headerText,
-  parseBody,
+  supertestApp,
   type AdapterHarness,
   type AppSpec,
   type SharedOptions,
   type TestApp,
-  type TestRequest,
 } from '../../../test/adapter-behaviour/index.js';
 
 function expressOptions(shared: SharedOptions): ExpressRateLimitOptions {
@@ -64,27 +59,7 @@ async function build(spec: AppSpec): Promise<TestApp> {
     res.status(500).json({ error: error.code });
   });
 
-  const servers: Server[] = [];
-  return {
-    events,
-    async request({ path, headers = {}, clientIp }: TestRequest) {
-      if (clientIp !== undefined && spec.trustProxy !== true) throw new Error('Express simulates client IPs through a trusted proxy: set trustProxy');
-      const all = clientIp === undefined ? headers : { ...headers, 'x-forwarded-for': clientIp };
-      const response = await supertest(app).get(path).set(all);
-      const out: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(response.headers)) out[name] = headerText(value);
-      return { status: response.status, headers: out, body: parseBody(out['content-type'], response.text) };
-    },
-    async listen() {
-      const server = createServer(app);
-      servers.push(server);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    async close() {
-      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    },
-  };
+  return supertestApp('Express', app, spec, events);
 }
 
 export const expressHarness: AdapterHarness = { name: 'express', build };

@@ -1,18 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import supertest from 'supertest';
 import { rateLimit, type KoaRateLimitOptions } from '../src/index.js';
 import {
   EventLog,
-  headerText,
-  parseBody,
+  supertestApp,
   type AdapterHarness,
   type AppSpec,
   type SharedOptions,
   type TestApp,
-  type TestRequest,
 } from '../../../test/adapter-behaviour/index.js';
 
 function koaOptions(shared: SharedOptions): KoaRateLimitOptions {
@@ -80,27 +75,7 @@ async function build(spec: AppSpec): Promise<TestApp> {
   app.use(router.routes());
 
   const callback = app.callback();
-  const servers: Server[] = [];
-  return {
-    events,
-    async request({ path, headers = {}, clientIp }: TestRequest) {
-      if (clientIp !== undefined && spec.trustProxy !== true) throw new Error('Koa simulates client IPs through a trusted proxy: set trustProxy');
-      const all = clientIp === undefined ? headers : { ...headers, 'x-forwarded-for': clientIp };
-      const response = await supertest(callback).get(path).set(all);
-      const out: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(response.headers)) out[name] = headerText(value);
-      return { status: response.status, headers: out, body: parseBody(out['content-type'], response.text) };
-    },
-    async listen() {
-      const server = createServer(callback);
-      servers.push(server);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    },
-    async close() {
-      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    },
-  };
+  return supertestApp('Koa', callback, spec, events);
 }
 
 export const koaHarness: AdapterHarness = { name: 'koa', build };
