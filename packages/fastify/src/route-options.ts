@@ -26,7 +26,11 @@ export function mergeRouteOptions(
     for (const name of INLINE_LIMITER_OPTIONS) if (route[name] === undefined) delete merged[name];
   } else if (merged.limiter === undefined) {
     merged.store ??= pluginStore ?? (plugin.limiter as Limiter | undefined)?.store;
-    if (plugin.limiter !== undefined) merged.prefix ??= plugin.limiter.prefix;
+    if (plugin.limiter !== undefined) {
+      merged.prefix ??= plugin.limiter.prefix;
+      merged.onStoreError ??= plugin.limiter.onStoreError;
+      merged.timeoutMs ??= plugin.limiter.timeoutMs;
+    }
   }
   if (route.key !== undefined && route.ipv6Subnet === undefined) delete merged.ipv6Subnet;
   if (route.ipv6Subnet !== undefined && route.key === undefined) delete merged.key;

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, createLimiter, fixedWindow, type Decision } from '@sluice/core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { httpGet } from '../../../test/adapter-behaviour/index.js';
+import { FailingStore, httpGet } from '../../../test/adapter-behaviour/index.js';
 import { keys, rateLimit, type FastifyRateLimitPluginOptions } from '../src/index.js';
 
 const minute = (limit: number, name = 'minute') => fixedWindow({ name, limit, window: '1m' });
@@ -63,6 +63,16 @@ describe('@sluice/fastify plugin', () => {
     });
     expect((await send('/items/1')).body).toEqual({ remaining: 2 });
     expect((await send('/items/2')).body).toEqual({ remaining: 1 });
+  });
+
+  it("a route with its own policies inherits the plugin limiter's store, failure policy and timeout", async () => {
+    const limiter = createLimiter({ store: new FailingStore(), policies: [minute(10)], onStoreError: 'deny', timeoutMs: 50 });
+    const send = await start({ limiter }, (app) => {
+      app.get('/login', { config: { rateLimit: { policies: [minute(2, 'login')] } } }, async () => ({}));
+    });
+    const response = await send('/login');
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
   });
 
   it('validates route config when the route is registered', async () => {

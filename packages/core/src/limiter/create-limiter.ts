@@ -17,6 +17,9 @@ export interface Limiter {
   readonly policies: readonly Policy[];
   readonly store: Store;
   readonly prefix: string;
+  /** The failure policy and timeout it was built with (adapters pass them on to related limiters). */
+  readonly onStoreError: FailurePolicy;
+  readonly timeoutMs: number;
   /** Charges `cost` if every policy admits it; otherwise charges nothing. */
   consume(key: string, options?: ConsumeOptions): Promise<Decision>;
   /** What a request of `cost` would get, without charging. */
@@ -53,9 +56,9 @@ class StoreLimiter implements Limiter {
   readonly policies: readonly Policy[];
   readonly store: Store;
   readonly prefix: string;
+  readonly onStoreError: FailurePolicy;
+  readonly timeoutMs: number;
   private readonly keyStart: string;
-  private readonly failurePolicy: FailurePolicy;
-  private readonly timeoutMs: number;
   private readonly onError: ((error: StoreError) => void) | undefined;
 
   constructor(options: LimiterOptions) {
@@ -64,7 +67,7 @@ class StoreLimiter implements Limiter {
     this.store = resolved.store;
     this.prefix = resolved.prefix;
     this.keyStart = resolved.prefix + ':{';
-    this.failurePolicy = resolved.onStoreError;
+    this.onStoreError = resolved.onStoreError;
     this.timeoutMs = resolved.timeoutMs;
     this.onError = resolved.onError;
   }
@@ -102,7 +105,7 @@ class StoreLimiter implements Limiter {
 
   async close(): Promise<void> {
     await this.store.close?.();
-    if (typeof this.failurePolicy === 'object') await this.failurePolicy.close?.();
+    if (typeof this.onStoreError === 'object') await this.onStoreError.close?.();
   }
 
   private async run(key: string, options: ConsumeOptions | undefined, mode: Mode): Promise<Decision> {
@@ -139,7 +142,7 @@ class StoreLimiter implements Limiter {
     const storeError = toStoreError(error);
     const reason: Degraded = storeError instanceof StoreTimeoutError ? 'timeout' : 'store-error';
     this.onError?.(storeError);
-    const policy = this.failurePolicy;
+    const policy = this.onStoreError;
     if (typeof policy === 'object' && primaryFailure === undefined) return this.ask(policy, request, reason);
     // A failing fallback store falls back to admitting: the primary is already down.
     return degradedDecision(this.policies, policy !== 'deny', primaryFailure ?? reason);
