@@ -1,5 +1,5 @@
 import type { WindowPolicy } from '../policies/policy.js';
-import type { Evaluate, SlidingWindowState } from './types.js';
+import type { Evaluate, Evaluation, SlidingWindowState } from './types.js';
 
 /**
  * Windows are aligned to multiples of the window length. The estimate is
@@ -29,14 +29,7 @@ export const evaluateSlidingWindow: Evaluate<WindowPolicy, SlidingWindowState> =
     const fromCurrent = Math.min(current, cost);
     current -= fromCurrent;
     previous = Math.max(0, previous - (cost - fromCurrent));
-    return {
-      allowed: true,
-      remaining: remainingOf(limit, windowMs, current, previous, previousWeightMs),
-      resetAfterUs: resetAfter(now, start, windowUs, current, previous),
-      retryAfterUs: 0,
-      delayUs: 0,
-      next: stateOf(start, windowUs, current, previous),
-    };
+    return written(policy, now, start, current, previous, previousWeightMs);
   }
   const allowed = previous * previousWeightMs + (current + cost) * windowMs <= limit * windowMs;
   if (mode === 'peek' || !allowed) {
@@ -49,7 +42,19 @@ export const evaluateSlidingWindow: Evaluate<WindowPolicy, SlidingWindowState> =
       next: state,
     };
   }
-  current += cost;
+  return written(policy, now, start, current + cost, previous, previousWeightMs);
+};
+
+/** The result of a request that writes (an admitted consume, a refund): counts as they become. */
+function written(
+  policy: WindowPolicy,
+  now: number,
+  start: number,
+  current: number,
+  previous: number,
+  previousWeightMs: number,
+): Evaluation {
+  const { limit, windowMs, windowUs } = policy;
   return {
     allowed: true,
     remaining: remainingOf(limit, windowMs, current, previous, previousWeightMs),
@@ -58,7 +63,7 @@ export const evaluateSlidingWindow: Evaluate<WindowPolicy, SlidingWindowState> =
     delayUs: 0,
     next: stateOf(start, windowUs, current, previous),
   };
-};
+}
 
 function stateOf(start: number, windowUs: number, current: number, previous: number): SlidingWindowState | undefined {
   if (current === 0 && previous === 0) return undefined;
