@@ -8,30 +8,13 @@ import {
   tokenBucket,
   type Policy,
 } from '@sluice/core';
-import pg from 'pg';
-import { PostgresStore } from '../src';
 import { microsSinceEpoch } from '../src/sql/clock';
-import { testDatabase, type TestDatabase } from './harness/database';
+import { useMigratedStore } from './harness/migrated-store';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let store: PostgresStore;
-
-beforeAll(async () => {
-  db = await testDatabase();
-  pool = new pg.Pool({ connectionString: db.connectionString, max: 10 });
-  store = new PostgresStore({ pool, schema: db.schema, sweepIntervalMs: false });
-  await store.migrate();
-}, 60_000);
-
-afterAll(async () => {
-  await store?.close();
-  await pool?.end();
-  await db?.stop();
-});
+const t = useMigratedStore(10);
 
 async function rowCount(prefix: string): Promise<number> {
-  const result = await pool.query(`SELECT count(*)::int AS n FROM ${store.names.qualifiedTable} WHERE key LIKE $1`, [prefix + '%']);
+  const result = await t.pool.query(`SELECT count(*)::int AS n FROM ${t.store.names.qualifiedTable} WHERE key LIKE $1`, [prefix + '%']);
   return result.rows[0].n as number;
 }
 
@@ -52,7 +35,7 @@ test('the clock expression converts timestamps to microseconds exactly, before 1
     ['2255-06-05 23:47:34.740991+00', '9007199254740991'],
   ];
   for (const [timestamp, micros] of cases) {
-    const result = await pool.query(`SELECT ${microsSinceEpoch('$1::timestamptz')}::text AS us`, [timestamp]);
+    const result = await t.pool.query(`SELECT ${microsSinceEpoch('$1::timestamptz')}::text AS us`, [timestamp]);
     expect([timestamp, result.rows[0].us]).toEqual([timestamp, micros]);
   }
 });
@@ -60,7 +43,7 @@ test('the clock expression converts timestamps to microseconds exactly, before 1
 test.each(EVERY_ALGORITHM.map((policy) => [policy.algorithm, policy] as const))(
   '%s on the database clock: limit admitted, then denied with a retry in the future',
   async (_, policy) => {
-    const limiter = createLimiter({ store, policies: [policy], prefix: 'dbclock' });
+    const limiter = createLimiter({ store: t.store, policies: [policy], prefix: 'dbclock' });
     const key = `${policy.algorithm}-${Date.now()}`;
     for (let i = 0; i < 3; i++) expect((await limiter.consume(key)).allowed).toBe(true);
     const denied = await limiter.consume(key);
@@ -74,25 +57,25 @@ test.each(EVERY_ALGORITHM.map((policy) => [policy.algorithm, policy] as const))(
 
 test('a peek, a denied consume and a refund on a new key leave no row behind', async () => {
   const key = baseKey('norow', 'a');
-  await store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'peek' });
-  await store.consume({ key, policies: EVERY_ALGORITHM, cost: 4, mode: 'consume' });
-  await store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'refund' });
+  await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'peek' });
+  await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 4, mode: 'consume' });
+  await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'refund' });
   expect(await rowCount('norow:')).toBe(0);
-  await store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'consume' });
+  await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'consume' });
   expect(await rowCount('norow:')).toBe(5);
 });
 
 test('a denial by one policy on a new key leaves no row for the policies that allowed', async () => {
   const key = baseKey('partial', 'a');
   const policies = [fixedWindow({ limit: 10, window: '1h' }), slidingLog({ limit: 1, window: '1h' })];
-  const [wide, narrow] = await store.consume({ key, policies, cost: 2, mode: 'consume' });
+  const [wide, narrow] = await t.store.consume({ key, policies, cost: 2, mode: 'consume' });
   expect(wide!.allowed).toBe(true);
   expect(narrow!.allowed).toBe(false);
   expect(await rowCount('partial:')).toBe(0);
 });
 
 test('keys are bound parameters: quotes, backslashes, braces and non-ASCII are just keys', async () => {
-  const limiter = createLimiter({ store, policies: [fixedWindow({ limit: 1, window: '1h' })], prefix: 'odd' });
+  const limiter = createLimiter({ store: t.store, policies: [fixedWindow({ limit: 1, window: '1h' })], prefix: 'odd' });
   const keys = [`o'brien`, 'say "hi"', 'back\\slash', '{braces}', 'ключ', "'); DROP TABLE x; --", '%7B'];
   for (const key of keys) expect((await limiter.consume(key)).allowed).toBe(true);
   for (const key of keys) expect((await limiter.consume(key)).allowed).toBe(false);
@@ -106,7 +89,7 @@ test('parallel first requests with the policies in either order neither deadlock
   const forward = [a, b];
   const backward = [b, a];
   const calls = Array.from({ length: 120 }, (_, i) =>
-    store.consume({ key, policies: i % 2 === 0 ? forward : backward, cost: 1, mode: 'consume', nowMs: 5_000 }),
+    t.store.consume({ key, policies: i % 2 === 0 ? forward : backward, cost: 1, mode: 'consume', nowMs: 5_000 }),
   );
   const results = await Promise.all(calls);
   expect(results.filter((r) => r.every((x) => x.allowed)).length).toBe(30);
@@ -114,15 +97,15 @@ test('parallel first requests with the policies in either order neither deadlock
 
 test('a cost far above every limit is denied with an infinite retry, and refunds of it are safe', async () => {
   const key = baseKey('huge', 'a');
-  const results = await store.consume({ key, policies: EVERY_ALGORITHM, cost: 2 ** 60, mode: 'consume', nowMs: 1_000 });
+  const results = await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 2 ** 60, mode: 'consume', nowMs: 1_000 });
   expect(results.map((r) => [r.allowed, r.retryAfterMs])).toEqual(EVERY_ALGORITHM.map(() => [false, Infinity]));
-  await store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'consume', nowMs: 1_000 });
-  const refunded = await store.consume({ key, policies: EVERY_ALGORITHM, cost: 2 ** 60, mode: 'refund', nowMs: 1_000 });
+  await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 1, mode: 'consume', nowMs: 1_000 });
+  const refunded = await t.store.consume({ key, policies: EVERY_ALGORITHM, cost: 2 ** 60, mode: 'refund', nowMs: 1_000 });
   expect(refunded.map((r) => r.remaining)).toEqual([3, 3, 3, 3, 3]);
 });
 
 test('reset forgets every policy of the key and nothing else', async () => {
-  const limiter = createLimiter({ store, policies: EVERY_ALGORITHM, prefix: 'reset' });
+  const limiter = createLimiter({ store: t.store, policies: EVERY_ALGORITHM, prefix: 'reset' });
   await limiter.consume('a');
   await limiter.consume('b');
   await limiter.reset('a');

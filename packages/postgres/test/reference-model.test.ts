@@ -10,29 +10,12 @@ import {
   type PolicyState,
   type StoreRequest,
 } from '@sluice/core';
-import pg from 'pg';
-import { PostgresStore } from '../src';
-import { testDatabase, type TestDatabase } from './harness/database';
+import { useMigratedStore } from './harness/migrated-store';
 
 // The SQL decision function against core's reference model (`decide` on a Map), on a fake
 // clock: mixed policy sets, costs above 1, refunds and peeks, boundaries hit exactly.
 
-let db: TestDatabase;
-let pool: pg.Pool;
-let store: PostgresStore;
-
-beforeAll(async () => {
-  db = await testDatabase();
-  pool = new pg.Pool({ connectionString: db.connectionString, max: 4 });
-  store = new PostgresStore({ pool, schema: db.schema, sweepIntervalMs: false });
-  await store.migrate();
-}, 60_000);
-
-afterAll(async () => {
-  await store?.close();
-  await pool?.end();
-  await db?.stop();
-});
+const t = useMigratedStore(4);
 
 /** Deterministic PRNG (mulberry32), so a failure replays. */
 function random(seed: number): () => number {
@@ -82,7 +65,7 @@ for (const [label, policies] of Object.entries(POLICY_SETS)) {
       const cost = costRoll < 0.7 ? 1 : costRoll < 0.95 ? 1 + Math.floor(next() * 4) : 20;
       const request: StoreRequest = { key: base, policies, cost, mode, nowMs };
       const expected = decide(table, request, Math.round(nowMs * 1000));
-      const actual = await store.consume(request);
+      const actual = await t.store.consume(request);
       expect({ step, nowMs, mode, cost, results: actual }).toEqual({ step, nowMs, mode, cost, results: expected });
       if (mode === 'consume') seen[actual.every((r) => r.allowed) ? 'allowed' : 'denied']++;
     }
@@ -96,10 +79,10 @@ test('a denied consume changes nothing and charges no policy', async () => {
   const policies = [fixedWindow({ limit: 10, window: 1000 }), tokenBucket({ capacity: 1, refillPerSecond: 1 })];
   const key = 'model:{deny}';
   const at = 1_000_000;
-  expect((await store.consume({ key, policies, cost: 1, mode: 'consume', nowMs: at })).map((r) => r.allowed)).toEqual([true, true]);
-  const denied = await store.consume({ key, policies, cost: 1, mode: 'consume', nowMs: at });
+  expect((await t.store.consume({ key, policies, cost: 1, mode: 'consume', nowMs: at })).map((r) => r.allowed)).toEqual([true, true]);
+  const denied = await t.store.consume({ key, policies, cost: 1, mode: 'consume', nowMs: at });
   expect(denied.map((r) => r.allowed)).toEqual([true, false]);
   expect(denied[0]!.remaining).toBe(9);
-  const peek = await store.consume({ key, policies, cost: 1, mode: 'peek', nowMs: at });
+  const peek = await t.store.consume({ key, policies, cost: 1, mode: 'peek', nowMs: at });
   expect(peek[0]!.remaining).toBe(9);
 });
