@@ -67,31 +67,27 @@ export function limitedResponse(outcome: RateLimitOutcome): LimitedResponse {
     };
   }
   if (decision.retryAfterMs === Infinity) {
-    return {
-      status: 429,
-      problem: {
-        type: ProblemTypes.QUOTA_EXCEEDED,
-        title: 'Quota Exceeded',
-        status: 429,
-        detail:
-          `This request costs ${cost}, more than policy "${decision.policy}" admits at all (quota ${decision.limit}); ` +
-          'it can never pass, so retrying will not help.',
-        'violated-policies': violated,
-        policy: decision.policy,
-      },
-    };
+    return quotaExceeded(
+      decision,
+      violated,
+      `This request costs ${cost}, more than policy "${decision.policy}" admits at all (quota ${decision.limit}); ` +
+        'it can never pass, so retrying will not help.',
+    );
   }
   const wait = retryAfterSeconds(decision.retryAfterMs);
-  return {
+  return quotaExceeded(decision, violated, `Quota of policy "${decision.policy}" exceeded; retry in ${seconds(wait)}.`, wait);
+}
+
+/** A 429 quota-exceeded problem; `retryAfter` is left out when no retry can pass. */
+function quotaExceeded(decision: Decision, violated: string[], detail: string, retryAfter?: number): LimitedResponse {
+  const problem: RateLimitProblem = {
+    type: ProblemTypes.QUOTA_EXCEEDED,
+    title: 'Quota Exceeded',
     status: 429,
-    problem: {
-      type: ProblemTypes.QUOTA_EXCEEDED,
-      title: 'Quota Exceeded',
-      status: 429,
-      detail: `Quota of policy "${decision.policy}" exceeded; retry in ${seconds(wait)}.`,
-      'violated-policies': violated,
-      policy: decision.policy,
-      retryAfter: wait,
-    },
+    detail,
+    'violated-policies': violated,
+    policy: decision.policy,
   };
+  if (retryAfter !== undefined) problem.retryAfter = retryAfter;
+  return { status: 429, problem };
 }
