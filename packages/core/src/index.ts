@@ -7,7 +7,7 @@ export { evaluatePolicy } from './algorithms/evaluate.js';
 export type { Store, StoreRequest, PolicyResult, MaybePromise } from './store/types.js';
 export { policyResult } from './store/results.js';
 export { decide, type StateTable } from './store/decide.js';
-export { baseKey, encodeClientKey, policyKey } from './store/keys.js';
+export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './store/keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { combineResults, degradedDecision, DEGRADED_RETRY_AFTER_MS, type Decision, type Degraded } from './limiter/decision.js';
 export {
