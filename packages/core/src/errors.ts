@@ -1,3 +1,5 @@
+import type { Decision } from './limiter/decision.js';
+
 /** Stable error codes: match on `error.code`, never on the message. */
 export const ErrorCodes = {
   INVALID_OPTION: 'ERR_SLUICE_INVALID_OPTION',
@@ -8,9 +10,30 @@ export const ErrorCodes = {
   STORE_TIMEOUT: 'ERR_SLUICE_STORE_TIMEOUT',
   STORE_CLOSED: 'ERR_SLUICE_STORE_CLOSED',
   NO_CLIENT_KEY: 'ERR_SLUICE_NO_CLIENT_KEY',
+  WAIT_EXCEEDED: 'ERR_SLUICE_WAIT_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * Each Sluice error class marks its prototype with this registry symbol and a kind name, so
+ * an error made by the ESM copy of `@sluice/core` is recognised by the CommonJS copy (and by
+ * another installed version) where a plain `instanceof` would compare two unrelated classes.
+ */
+const KIND = Symbol.for('sluice.error');
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
+function hasKind(value: unknown, kind: unknown): boolean {
+  if (typeof value !== 'object' || value === null || typeof kind !== 'string') return false;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, KIND) && proto[KIND] === kind) return true;
+  }
+  return false;
+}
+
+function markKind(errorClass: { prototype: object }, kind: string): void {
+  Object.defineProperty(errorClass.prototype, KIND, { value: kind });
+}
 
 export class SluiceError extends Error {
   readonly code: ErrorCode;
@@ -19,6 +42,26 @@ export class SluiceError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
+
+  /**
+   * `err instanceof StoreError` holds for a StoreError from any copy of `@sluice/core`
+   * (ESM and CJS builds loaded side by side). A subclass of your own that sets no kind keeps
+   * the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (ordinaryHasInstance.call(this, value)) return true;
+    const proto = (this as { prototype?: unknown }).prototype as Record<symbol, unknown> | undefined;
+    return proto !== undefined && Object.prototype.hasOwnProperty.call(proto, KIND) && hasKind(value, proto[KIND]);
+  }
+}
+markKind(SluiceError, 'SluiceError');
+
+/**
+ * True when `value` is an error thrown by any copy of Sluice (optionally with this `code`).
+ * Prefer it to `instanceof` in code that may receive errors from another copy of the package.
+ */
+export function isSluiceError(value: unknown, code?: string): value is SluiceError {
+  return hasKind(value, 'SluiceError') && (code === undefined || (value as SluiceError).code === code);
 }
 
 function describeValue(value: unknown): string {
@@ -35,7 +78,12 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** A bad option, found at construction time. `option` is its dotted path, e.g. `policies[1].limit`. */
+/**
+ * A bad option: at construction, or a bad per-call argument (`cost`, `key`, `nowMs`, ...).
+ * `option` is its dotted path, e.g. `policies[1].limit`; `value` holds what was given.
+ * Codes: ERR_SLUICE_INVALID_OPTION, ERR_SLUICE_UNKNOWN_OPTION (a name Sluice does not know),
+ * ERR_SLUICE_UNKNOWN_ALGORITHM.
+ */
 export class InvalidOptionError extends SluiceError {
   readonly option: string;
   readonly value: unknown;
@@ -45,6 +93,7 @@ export class InvalidOptionError extends SluiceError {
     this.value = value;
   }
 }
+markKind(InvalidOptionError, 'InvalidOptionError');
 
 /** A store was given a policy whose algorithm it does not implement. */
 export class UnsupportedAlgorithmError extends SluiceError {
@@ -62,13 +111,30 @@ export class UnsupportedAlgorithmError extends SluiceError {
     this.store = store;
   }
 }
+markKind(UnsupportedAlgorithmError, 'UnsupportedAlgorithmError');
+
+export interface StoreErrorOptions {
+  cause?: unknown;
+  /** Default ERR_SLUICE_STORE. */
+  code?: ErrorCode;
+  /**
+   * True when the failure can only be a setup mistake (wrong password, missing table or
+   * permission, pooler/prepared-statement mismatch): retrying cannot help. The limiter then
+   * warns once (SLUICE_STORE_MISCONFIGURED). Default false.
+   */
+  configuration?: boolean;
+}
 
 /** A store failed (connection lost, script error, ...). `cause` holds the original error. */
 export class StoreError extends SluiceError {
-  constructor(message: string, options?: { cause?: unknown; code?: ErrorCode }) {
+  /** See StoreErrorOptions.configuration. */
+  readonly configuration: boolean;
+  constructor(message: string, options?: StoreErrorOptions) {
     super(options?.code ?? ErrorCodes.STORE, message, options);
+    this.configuration = options?.configuration === true;
   }
 }
+markKind(StoreError, 'StoreError');
 
 /** The store did not answer within the limiter's `timeoutMs`. */
 export class StoreTimeoutError extends StoreError {
@@ -78,6 +144,31 @@ export class StoreTimeoutError extends StoreError {
     this.timeoutMs = timeoutMs;
   }
 }
+markKind(StoreTimeoutError, 'StoreTimeoutError');
+
+/**
+ * `limiter.acquire()` gave up without waiting: the wait the decision asks for
+ * (`retryAfterMs`, ms; Infinity when no retry can ever pass) does not fit in what is left of
+ * `maxWaitMs`. `decision` is the denying (or too-long-holding) decision.
+ * Code ERR_SLUICE_WAIT_EXCEEDED.
+ */
+export class RateLimitWaitError extends SluiceError {
+  readonly decision: Decision;
+  readonly retryAfterMs: number;
+  readonly maxWaitMs: number;
+  constructor(decision: Decision, retryAfterMs: number, maxWaitMs: number) {
+    super(
+      ErrorCodes.WAIT_EXCEEDED,
+      `Rate limited by policy "${decision.policy}": the next admission is ` +
+        `${retryAfterMs === Infinity ? 'never (the cost exceeds the capacity)' : `${retryAfterMs} ms away`}, ` +
+        `beyond the wait allowed (maxWaitMs ${maxWaitMs}).`,
+    );
+    this.decision = decision;
+    this.retryAfterMs = retryAfterMs;
+    this.maxWaitMs = maxWaitMs;
+  }
+}
+markKind(RateLimitWaitError, 'RateLimitWaitError');
 
 /** Wraps anything a store threw so callers always see a StoreError with the original as `cause`. */
 export function toStoreError(error: unknown): StoreError {

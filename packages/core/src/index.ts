@@ -9,17 +9,25 @@ export { policyResult } from './store/results.js';
 export { decide, type StateTable } from './store/decide.js';
 export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './store/keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
-export { combineResults, degradedDecision, DEGRADED_RETRY_AFTER_MS, type Decision, type Degraded } from './limiter/decision.js';
+export { combineResults, degradedDecision, DEGRADED_RETRY_AFTER_MS, type Decision, type Degraded, type DecidedBy } from './limiter/decision.js';
 export {
   resolveLimiterOptions,
   validatePolicies,
   assertStoreSupports,
-  isStore,
   DEFAULT_TIMEOUT_MS,
+  LIMITER_OPTION_KEYS,
   type LimiterOptions,
+  type LimiterOptionKey,
+  type LimiterSettings,
   type FailurePolicy,
 } from './limiter/options.js';
-export { createLimiter, type Limiter, type ConsumeOptions } from './limiter/create-limiter.js';
+export { isStore, isLimiter } from './limiter/recognise.js';
+export { createLimiter, CALLBACK_THREW } from './limiter/create-limiter.js';
+export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter/limiter.js';
+export { DEFAULT_MAX_WAIT_MS } from './limiter/acquire.js';
+export { MAX_NOW_MS } from './limiter/call-options.js';
+export { STORE_MISCONFIGURED, UNPROVEN_FAILURE_LIMIT } from './limiter/store-health.js';
+export { MAX_TIMER_MS, sleep } from './time/timers.js';
 export { isPlainObject, assertKnownKeys, assertPlainObject, assertPositiveInteger, assertNonEmptyString } from './validate.js';
 export * from './headers/index.js';
 export * from './keys/index.js';

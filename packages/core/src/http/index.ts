@@ -2,7 +2,6 @@
 export { RateLimitEngine } from './engine.js';
 export {
   resolveRateLimitOptions,
-  isLimiter,
   RATE_LIMIT_OPTION_KEYS,
   type RateLimitOptions,
   type PoliciesOption,

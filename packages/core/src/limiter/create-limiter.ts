@@ -1,55 +1,23 @@
 import type { Mode } from '../algorithms/types.js';
-import { InvalidOptionError, StoreTimeoutError, toStoreError, type StoreError } from '../errors.js';
+import { ErrorCodes, StoreTimeoutError, toStoreError, type StoreError } from '../errors.js';
+import { emitProcessWarning, type SluiceWarning } from '../keys/warnings.js';
 import type { Policy } from '../policies/policy.js';
 import { encodeClientKey } from '../store/keys.js';
 import type { MaybePromise, PolicyResult, Store, StoreRequest } from '../store/types.js';
+import { acquire } from './acquire.js';
+import { assertConsumeOptions, invalidCost, invalidKey, invalidMode, invalidNow, isInputError, MAX_NOW_MS } from './call-options.js';
 import { combineResults, degradedDecision, type Decision, type Degraded } from './decision.js';
-import { resolveLimiterOptions, type FailurePolicy, type LimiterOptions } from './options.js';
+import type { AcquireOptions, ConsumeOptions, Limiter } from './limiter.js';
+import { resolveLimiterOptions, type FailurePolicy, type LimiterOptions, type LimiterSettings } from './options.js';
+import { LIMITER_BRAND, LIMITER_FORMAT } from './recognise.js';
+import { noteAnswer, noteFailure } from './store-health.js';
 
-export interface ConsumeOptions {
-  /** Units this request costs: an integer >= 1. Default 1. */
-  cost?: number;
-  /** Overrides the store's clock (tests). */
-  nowMs?: number;
-}
+export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
-export interface Limiter {
-  readonly policies: readonly Policy[];
-  readonly store: Store;
-  readonly prefix: string;
-  /** The failure policy and timeout it was built with (adapters pass them on to related limiters). */
-  readonly onStoreError: FailurePolicy;
-  readonly timeoutMs: number;
-  /** Charges `cost` if every policy admits it; otherwise charges nothing. */
-  consume(key: string, options?: ConsumeOptions): Promise<Decision>;
-  /** What a request of `cost` would get, without charging. */
-  peek(key: string, options?: ConsumeOptions): Promise<Decision>;
-  /** Gives `cost` back (e.g. a login that succeeded should not count). */
-  refund(key: string, options?: ConsumeOptions): Promise<Decision>;
-  /** Forgets the key's state under every policy. */
-  reset(key: string): Promise<void>;
-  /**
-   * The hot path for adapters: synchronous when the store is (MemoryStore), a promise
-   * otherwise. Never rejects for store trouble: the failure policy decides.
-   */
-  decide(key: string, cost: number, mode: Mode, nowMs?: number): MaybePromise<Decision>;
-  /** Closes the store (and a fallback store) if they have `close`. */
-  close(): Promise<void>;
-}
+export const CALLBACK_THREW = 'SLUICE_CALLBACK_THREW';
 
 function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | null)?.then === 'function';
-}
-
-function assertCost(cost: number): void {
-  // Safe integers only: a store computing in Lua doubles or SQL bigint must represent it exactly.
-  if (!Number.isSafeInteger(cost) || cost < 1) throw new InvalidOptionError('cost', cost, 'an integer from 1 to 2^53 - 1');
-}
-
-function assertKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0) {
-    throw new InvalidOptionError('key', key, 'a non-empty string (an empty key would put every client in one bucket)');
-  }
 }
 
 class StoreLimiter implements Limiter {
@@ -58,23 +26,28 @@ class StoreLimiter implements Limiter {
   readonly prefix: string;
   readonly onStoreError: FailurePolicy;
   readonly timeoutMs: number;
+  readonly options: LimiterSettings;
   private readonly keyStart: string;
-  private readonly onError: ((error: StoreError) => void) | undefined;
+  /** Until the primary store answers once through this limiter (one boolean test per decision). */
+  private unproven = true;
 
   constructor(options: LimiterOptions) {
-    const resolved = resolveLimiterOptions(options);
-    this.policies = resolved.policies;
-    this.store = resolved.store;
-    this.prefix = resolved.prefix;
-    this.keyStart = resolved.prefix + ':{';
-    this.onStoreError = resolved.onStoreError;
-    this.timeoutMs = resolved.timeoutMs;
-    this.onError = resolved.onError;
+    const { policies, ...settings } = resolveLimiterOptions(options);
+    this.policies = policies;
+    this.options = Object.freeze(settings);
+    this.store = settings.store;
+    this.prefix = settings.prefix;
+    this.onStoreError = settings.onStoreError;
+    this.timeoutMs = settings.timeoutMs;
+    this.keyStart = settings.prefix + ':{';
   }
 
   decide(key: string, cost: number, mode: Mode, nowMs?: number): MaybePromise<Decision> {
-    assertKey(key);
-    if (cost !== 1) assertCost(cost);
+    // The whole store request is validated here, so a store error always means the store failed.
+    if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
+    if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw invalidCost(cost);
+    if (mode !== 'consume' && mode !== 'peek' && mode !== 'refund') throw invalidMode(mode);
+    if (nowMs !== undefined && !(nowMs >= 0 && nowMs <= MAX_NOW_MS)) throw invalidNow(nowMs);
     const request: StoreRequest = {
       key: this.keyStart + encodeClientKey(key) + '}',
       policies: this.policies,
@@ -82,7 +55,17 @@ class StoreLimiter implements Limiter {
       mode,
       nowMs,
     };
-    return this.ask(this.store, request, undefined);
+    let answer: MaybePromise<readonly PolicyResult[]>;
+    try {
+      answer = this.store.consume(request);
+    } catch (error) {
+      return this.fail(error, request);
+    }
+    if (!isPromiseLike(answer)) return this.answered(answer);
+    return this.withTimeout(answer).then(
+      (results) => this.answered(results),
+      (error: unknown) => this.fail(error, request),
+    );
   }
 
   consume(key: string, options?: ConsumeOptions): Promise<Decision> {
@@ -97,10 +80,22 @@ class StoreLimiter implements Limiter {
     return this.run(key, options, 'refund');
   }
 
+  acquire(key: string, options?: AcquireOptions): Promise<Decision> {
+    return acquire(this, key, options);
+  }
+
+  withPolicies(policies: readonly Policy[]): Limiter {
+    return new StoreLimiter({ ...this.options, policies });
+  }
+
   async reset(key: string): Promise<void> {
-    assertKey(key);
-    const done = this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
-    if (isPromiseLike(done)) await this.withTimeout(done);
+    if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
+    try {
+      const done = this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
+      if (isPromiseLike(done)) await this.withTimeout(done);
+    } catch (error) {
+      throw isInputError(error) ? error : toStoreError(error);
+    }
   }
 
   async close(): Promise<void> {
@@ -109,43 +104,75 @@ class StoreLimiter implements Limiter {
   }
 
   private async run(key: string, options: ConsumeOptions | undefined, mode: Mode): Promise<Decision> {
-    return this.decide(key, options?.cost ?? 1, mode, options?.nowMs);
+    assertConsumeOptions(options);
+    const cost = options === undefined || options.cost === undefined ? 1 : options.cost;
+    return this.decide(key, cost, mode, options?.nowMs);
   }
 
-  /**
-   * Asks one store; on failure or timeout, hands over to the failure policy. `degraded` is
-   * set when this is the fallback store, asked because the primary failed that way.
-   */
-  private ask(store: Store, request: StoreRequest, degraded: Degraded | undefined): MaybePromise<Decision> {
+  private answered(results: readonly PolicyResult[]): Decision {
+    if (this.unproven) {
+      this.unproven = false;
+      noteAnswer(this.store);
+    }
+    return combineResults(results);
+  }
+
+  /** The primary failed: report it, then the failure policy decides (maybe by a fallback store). */
+  private fail(error: unknown, request: StoreRequest): MaybePromise<Decision> {
+    if (isInputError(error)) throw error;
+    const storeError = toStoreError(error);
+    const reason: Degraded = storeError.code === ErrorCodes.STORE_TIMEOUT ? 'timeout' : 'store-error';
+    this.report(storeError, this.store, 'store');
+    const policy = this.onStoreError;
+    if (typeof policy !== 'object') return degradedDecision(this.policies, policy === 'allow', reason);
     let answer: MaybePromise<readonly PolicyResult[]>;
     try {
-      answer = store.consume(request);
-    } catch (error) {
-      return this.fail(error, request, degraded);
+      answer = policy.consume(request);
+    } catch (fallbackError) {
+      return this.fallbackFailed(fallbackError, policy, reason);
     }
-    if (!isPromiseLike(answer)) return this.finish(answer, degraded);
+    if (!isPromiseLike(answer)) return this.fromFallback(answer, policy, reason);
     return this.withTimeout(answer).then(
-      (results) => this.finish(results, degraded),
-      (error: unknown) => this.fail(error, request, degraded),
+      (results) => this.fromFallback(results, policy, reason),
+      (fallbackError: unknown) => this.fallbackFailed(fallbackError, policy, reason),
     );
   }
 
-  private finish(results: readonly PolicyResult[], degraded: Degraded | undefined): Decision {
+  /** A fallback store's answer is a real quota decision, labelled as such. */
+  private fromFallback(results: readonly PolicyResult[], fallback: Store, reason: Degraded): Decision {
+    noteAnswer(fallback);
     const decision = combineResults(results);
-    if (degraded !== undefined) decision.degraded = degraded;
+    decision.decidedBy = 'fallback';
+    decision.degraded = reason;
     return decision;
   }
 
-  private fail(error: unknown, request: StoreRequest, primaryFailure: Degraded | undefined): MaybePromise<Decision> {
-    // A store refusing its input is a bug to see, not an outage to absorb (and fail open on).
-    if (error instanceof InvalidOptionError) throw error;
-    const storeError = toStoreError(error);
-    const reason: Degraded = storeError instanceof StoreTimeoutError ? 'timeout' : 'store-error';
-    this.onError?.(storeError);
-    const policy = this.onStoreError;
-    if (typeof policy === 'object' && primaryFailure === undefined) return this.ask(policy, request, reason);
-    // A failing fallback store falls back to admitting: the primary is already down.
-    return degradedDecision(this.policies, policy !== 'deny', primaryFailure ?? reason);
+  /** A failing fallback store falls back to admitting: the primary is already down. */
+  private fallbackFailed(error: unknown, fallback: Store, reason: Degraded): Decision {
+    if (isInputError(error)) throw error;
+    this.report(toStoreError(error), fallback, 'onStoreError');
+    return degradedDecision(this.policies, true, reason);
+  }
+
+  private report(error: StoreError, store: Store, role: 'store' | 'onStoreError'): void {
+    const warning = noteFailure(store, error, role);
+    if (warning !== undefined) this.warn(warning);
+    const onError = this.options.onError;
+    if (onError === undefined) return;
+    try {
+      onError(error);
+    } catch (thrown) {
+      // A throwing hook must not turn a store outage into a crash or a rejected decision.
+      this.warn({ code: CALLBACK_THREW, message: `Sluice: the limiter's onError hook threw: ${String(thrown)}` });
+    }
+  }
+
+  private warn(warning: SluiceWarning): void {
+    try {
+      this.options.onWarning(warning);
+    } catch {
+      emitProcessWarning(warning);
+    }
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
@@ -156,8 +183,12 @@ class StoreLimiter implements Limiter {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 }
+Object.defineProperty(StoreLimiter.prototype, LIMITER_BRAND, { value: LIMITER_FORMAT });
 
-/** Builds a limiter; every option is validated here, once, with typed errors. */
+/**
+ * Builds a limiter; every option is validated here, once, with typed errors (see
+ * LimiterOptions and docs/errors.md).
+ */
 export function createLimiter(options: LimiterOptions): Limiter {
   return new StoreLimiter(options);
 }

@@ -1,7 +1,15 @@
 import type { Policy } from '../policies/policy.js';
 import type { PolicyResult } from '../store/types.js';
 
+/** Why the primary store gave no answer: it failed, or it did not answer within `timeoutMs`. */
 export type Degraded = 'store-error' | 'timeout';
+
+/**
+ * Who made a decision: `'store'` the primary store; `'fallback'` the fallback store
+ * (`onStoreError: someStore`) after the primary failed, a real quota decision; `'failure-policy'`
+ * no store measured anything (`'allow'`/`'deny'`, or the fallback failed too).
+ */
+export type DecidedBy = 'store' | 'fallback' | 'failure-policy';
 
 export interface Decision {
   allowed: boolean;
@@ -17,11 +25,16 @@ export interface Decision {
   policy: string;
   /** One per policy, in the limiter's policy order. */
   results: readonly PolicyResult[];
-  /** Set when the failure policy, not the store, decided. */
+  /** Which store answered, or the failure policy. HTTP treats only 'failure-policy' as degraded (503). */
+  decidedBy: DecidedBy;
+  /** Set when the primary store failed, and why (for both 'fallback' and 'failure-policy' decisions). */
   degraded?: Degraded;
 }
 
-/** Combines per-policy results into one decision (all-or-nothing already applied by the store). */
+/**
+ * Combines per-policy results into one decision (all-or-nothing already applied by the store),
+ * `decidedBy: 'store'`; the limiter relabels a fallback store's answer.
+ */
 export function combineResults(results: readonly PolicyResult[]): Decision {
   if (results.length === 1) {
     const only = results[0]!;
@@ -34,6 +47,7 @@ export function combineResults(results: readonly PolicyResult[]): Decision {
       delayMs: only.delayMs,
       policy: only.policy,
       results,
+      decidedBy: 'store',
     };
   }
   let binding: PolicyResult | undefined;
@@ -61,6 +75,7 @@ export function combineResults(results: readonly PolicyResult[]): Decision {
     delayMs: denied === undefined ? delayMs : 0,
     policy: chosen.policy,
     results,
+    decidedBy: 'store',
   };
 }
 
@@ -79,6 +94,7 @@ export function degradedDecision(policies: readonly Policy[], allowed: boolean, 
     delayMs: 0,
   }));
   const decision = combineResults(results);
+  decision.decidedBy = 'failure-policy';
   decision.degraded = degraded;
   return decision;
 }

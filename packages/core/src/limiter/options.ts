@@ -1,71 +1,67 @@
-import { ErrorCodes, InvalidOptionError, StoreError, UnsupportedAlgorithmError } from '../errors.js';
-import { ALGORITHMS, isPolicy, type Policy } from '../policies/policy.js';
+import { InvalidOptionError, UnsupportedAlgorithmError, type StoreError } from '../errors.js';
+import { emitProcessWarning, type WarningHandler } from '../keys/warnings.js';
+import type { Policy } from '../policies/policy.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/types.js';
-import { assertKnownKeys, assertNonEmptyString, assertPlainObject, assertPositiveInteger, isPlainObject } from '../validate.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
+import { assertKnownKeys, assertNonEmptyString, assertPlainObject, assertPositiveInteger } from '../validate.js';
+import { validatePolicies } from './policy-list.js';
+import { isStore } from './recognise.js';
+
+export { validatePolicies, isStore };
 
 export type FailurePolicy = 'allow' | 'deny' | Store;
 
+/** Options of `createLimiter`. Absent means `undefined`: `null` is a bad value, never a default. */
 export interface LimiterOptions {
   /** Where state lives. Default: a new MemoryStore. */
   store?: Store;
   /** Every request is checked against all of them, all-or-nothing. */
   policies: readonly Policy[];
-  /** Namespace for storage keys. Default 'sluice'. */
+  /**
+   * Namespace for storage keys: 1 to 100 printable ASCII characters other than space, `{`,
+   * `}` and `%` (so every store can hold it and Redis hash tags stay intact). Default 'sluice'.
+   */
   prefix?: string;
   /** When the store fails or times out: admit, deny, or ask this fallback store. Default 'allow'. */
   onStoreError?: FailurePolicy;
-  /** Longest wait for an asynchronous store before the failure policy decides. Default 500. */
+  /** Longest wait (ms, integer 1..2^31-1) for an asynchronous store before the failure policy decides. Default 500. */
   timeoutMs?: number;
   /** Told about every store failure the failure policy absorbed (for logs and metrics). */
   onError?: (error: StoreError) => void;
+  /**
+   * One-time configuration warnings, e.g. SLUICE_STORE_MISCONFIGURED when a store fails with
+   * `configuration: true` or fails every one of its first calls. Default: `process.emitWarning`.
+   */
+  onWarning?: WarningHandler;
 }
 
-export interface ResolvedLimiterOptions {
-  store: Store;
-  policies: readonly Policy[];
-  prefix: string;
-  onStoreError: FailurePolicy;
-  timeoutMs: number;
-  onError: ((error: StoreError) => void) | undefined;
+/**
+ * The resolved settings of a limiter, without its policies: what `limiter.options` holds and
+ * what `withPolicies` builds a sibling from.
+ */
+export interface LimiterSettings {
+  readonly store: Store;
+  readonly prefix: string;
+  readonly onStoreError: FailurePolicy;
+  readonly timeoutMs: number;
+  readonly onError: ((error: StoreError) => void) | undefined;
+  readonly onWarning: WarningHandler;
 }
 
-const LIMITER_KEYS = new Set(['store', 'policies', 'prefix', 'onStoreError', 'timeoutMs', 'onError']);
-const PREFIX_PATTERN = /^[^{}\s]{1,100}$/;
+export interface ResolvedLimiterOptions extends LimiterSettings {
+  readonly policies: readonly Policy[];
+}
+
+/** Every option name of `createLimiter`, in one place (the adapters take them inline too). */
+export const LIMITER_OPTION_KEYS = ['store', 'policies', 'prefix', 'onStoreError', 'timeoutMs', 'onError', 'onWarning'] as const;
+export type LimiterOptionKey = (typeof LIMITER_OPTION_KEYS)[number];
+
+const LIMITER_KEYS: ReadonlySet<string> = new Set(LIMITER_OPTION_KEYS);
+// Printable ASCII (0x21-0x7E) except `%`, `{` and `}`: bytes every store takes as they are,
+// and no brace that could open or close a Redis Cluster hash tag.
+const PREFIX_PATTERN = /^[!-$&-z|~]{1,100}$/;
 export const DEFAULT_TIMEOUT_MS = 500;
-
-export function isStore(value: unknown): value is Store {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Store).consume === 'function' &&
-    typeof (value as Store).reset === 'function' &&
-    Array.isArray((value as Store).algorithms)
-  );
-}
-
-export function validatePolicies(value: unknown, option = 'policies'): readonly Policy[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new InvalidOptionError(option, value, 'a non-empty array of policies');
-  }
-  const names = new Set<string>();
-  const ids = new Set<string>();
-  value.forEach((policy: unknown, index) => {
-    const path = `${option}[${index}]`;
-    if (!isPolicy(policy)) {
-      const algorithm = isPlainObject(policy) ? policy.algorithm : undefined;
-      if (typeof algorithm === 'string' && !(ALGORITHMS as readonly string[]).includes(algorithm)) {
-        throw new InvalidOptionError(`${path}.algorithm`, algorithm, `one of ${ALGORITHMS.join(', ')}`, ErrorCodes.UNKNOWN_ALGORITHM);
-      }
-      throw new InvalidOptionError(path, policy, 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket() or leakyBucket()');
-    }
-    if (names.has(policy.name)) throw new InvalidOptionError(`${path}.name`, policy.name, 'a name no other policy of this limiter has');
-    if (ids.has(policy.id)) throw new InvalidOptionError(path, policy.id, 'a policy whose parameters differ from the others');
-    names.add(policy.name);
-    ids.add(policy.id);
-  });
-  return Object.freeze([...value]);
-}
 
 export function assertStoreSupports(store: Store, policies: readonly Policy[], option: string): void {
   policies.forEach((policy, index) => {
@@ -75,9 +71,24 @@ export function assertStoreSupports(store: Store, policies: readonly Policy[], o
   });
 }
 
+function optionalFunction<F>(value: unknown, option: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new InvalidOptionError(option, value, 'a function');
+  return value as F | undefined;
+}
+
+function resolveFailurePolicy(value: unknown, store: Store, policies: readonly Policy[]): FailurePolicy {
+  if (value === undefined || value === 'allow' || value === 'deny') return value ?? 'allow';
+  if (!isStore(value)) throw new InvalidOptionError('onStoreError', value, "'allow', 'deny' or a fallback Store");
+  if (value === store) throw new InvalidOptionError('onStoreError', 'the same store', 'a fallback store other than `store`');
+  assertStoreSupports(value, policies, 'onStoreError');
+  return value;
+}
+
 /**
- * Validates limiter options. With `policiesPerRequest`, `policies` is left out: the adapters
- * validate everything else at startup when the policies only arrive with each request.
+ * Validates limiter options (typed errors naming the option: ERR_SLUICE_INVALID_OPTION,
+ * ERR_SLUICE_UNKNOWN_OPTION, ERR_SLUICE_UNSUPPORTED_ALGORITHM). With `policiesPerRequest`,
+ * `policies` is left out: the adapters validate everything else at startup when the policies
+ * only arrive with each request.
  */
 export function resolveLimiterOptions(options: unknown, mode?: { policiesPerRequest: true }): ResolvedLimiterOptions {
   assertPlainObject(options, 'createLimiter options');
@@ -91,23 +102,19 @@ export function resolveLimiterOptions(options: unknown, mode?: { policiesPerRequ
   const prefix =
     options.prefix === undefined
       ? 'sluice'
-      : assertNonEmptyString(options.prefix, 'prefix', PREFIX_PATTERN, 'up to 100 characters without braces or spaces');
-  const onStoreError = options.onStoreError ?? 'allow';
-  if (onStoreError !== 'allow' && onStoreError !== 'deny') {
-    if (!isStore(onStoreError)) throw new InvalidOptionError('onStoreError', onStoreError, "'allow', 'deny' or a fallback Store");
-    if (onStoreError === store) throw new InvalidOptionError('onStoreError', 'the same store', 'a fallback store other than `store`');
-    assertStoreSupports(onStoreError, policies, 'onStoreError');
-  }
-  const timeoutMs = assertPositiveInteger(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs', 2 ** 31 - 1);
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new InvalidOptionError('onError', options.onError, 'a function');
-  }
+      : assertNonEmptyString(
+          options.prefix,
+          'prefix',
+          PREFIX_PATTERN,
+          '1 to 100 printable ASCII characters other than space, "{", "}" and "%"',
+        );
   return {
     store,
     policies,
     prefix,
-    onStoreError: onStoreError as FailurePolicy,
-    timeoutMs,
-    onError: options.onError as ResolvedLimiterOptions['onError'],
+    onStoreError: resolveFailurePolicy(options.onStoreError, store, policies),
+    timeoutMs: options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : assertPositiveInteger(options.timeoutMs, 'timeoutMs', MAX_TIMER_MS),
+    onError: optionalFunction<(error: StoreError) => void>(options.onError, 'onError'),
+    onWarning: optionalFunction<WarningHandler>(options.onWarning, 'onWarning') ?? emitProcessWarning,
   };
 }

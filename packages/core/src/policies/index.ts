@@ -1,4 +1,14 @@
-export * from './policy.js';
+export {
+  ALGORITHMS,
+  isPolicy,
+  POLICY_NAME_PATTERN,
+  type Algorithm,
+  type WindowAlgorithm,
+  type BucketAlgorithm,
+  type WindowPolicy,
+  type BucketPolicy,
+  type Policy,
+} from './policy.js';
 export { fixedWindow } from './fixed-window.js';
 export { slidingWindow } from './sliding-window.js';
 export { slidingLog, MAX_SLIDING_LOG_LIMIT } from './sliding-log.js';

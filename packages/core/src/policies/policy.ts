@@ -34,18 +34,26 @@ export interface BucketPolicy extends PolicyBase {
 
 export type Policy = WindowPolicy | BucketPolicy;
 
-const constructed = new WeakSet<object>();
+/**
+ * Brand of a policy built (and validated) by a policy constructor. A registry symbol, so a
+ * policy made by the ESM copy of `@sluice/core` is recognised by the CommonJS copy; its value
+ * is the policy format version, so a future incompatible copy is refused rather than misread.
+ */
+const POLICY_BRAND = Symbol.for('sluice.policy');
+const POLICY_FORMAT = 1;
 
-/** Marks a policy as built (and validated) by one of the policy constructors. */
+/** Brands and freezes a policy built by one of the constructors. Internal: not exported by the package. */
 export function registerPolicy<P extends Policy>(policy: P): P {
-  Object.freeze(policy);
-  constructed.add(policy);
-  return policy;
+  Object.defineProperty(policy, POLICY_BRAND, { value: POLICY_FORMAT });
+  return Object.freeze(policy);
 }
 
-/** True for policies made by `fixedWindow()`, `tokenBucket()`, ...: only those are validated. */
+/**
+ * True for policies made by `fixedWindow()`, `tokenBucket()`, ... of any copy of
+ * `@sluice/core` with this policy format. `createLimiter` re-checks their fields.
+ */
 export function isPolicy(value: unknown): value is Policy {
-  return typeof value === 'object' && value !== null && constructed.has(value);
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === POLICY_FORMAT;
 }
 
 export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_.\-]{1,64}$/;

@@ -1,0 +1,72 @@
+import { ErrorCodes, InvalidOptionError } from '../errors.js';
+import { fixedWindow } from '../policies/fixed-window.js';
+import { leakyBucket } from '../policies/leaky-bucket.js';
+import { ALGORITHMS, isPolicy, type Policy } from '../policies/policy.js';
+import { slidingLog } from '../policies/sliding-log.js';
+import { slidingWindow } from '../policies/sliding-window.js';
+import { tokenBucket } from '../policies/token-bucket.js';
+import { isPlainObject } from '../validate.js';
+
+const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket() or leakyBucket()';
+
+/** The same policy built again by this copy's constructor: validates it and recomputes every derived field. */
+function rebuild(policy: Policy): Policy {
+  const name = policy.name;
+  switch (policy.algorithm) {
+    case 'fixed-window':
+      return fixedWindow({ limit: policy.limit, window: policy.windowMs, name });
+    case 'sliding-window':
+      return slidingWindow({ limit: policy.limit, window: policy.windowMs, name });
+    case 'sliding-log':
+      return slidingLog({ limit: policy.limit, window: policy.windowMs, name });
+    case 'token-bucket':
+      return tokenBucket({ capacity: policy.capacity, refillPerSecond: policy.ratePerSecond, name });
+    case 'leaky-bucket':
+      return leakyBucket({ capacity: policy.capacity, leakPerSecond: policy.ratePerSecond, name });
+  }
+}
+
+/**
+ * A branded policy may come from another copy of `@sluice/core` (ESM next to CJS, or another
+ * version), so the brand alone is not trusted: the policy must equal its rebuild, field by field.
+ */
+function isSound(policy: Policy): boolean {
+  if (!(ALGORITHMS as readonly string[]).includes(policy.algorithm)) return false;
+  let twin: Policy;
+  try {
+    twin = rebuild(policy);
+  } catch {
+    return false;
+  }
+  const fields = Object.keys(twin) as (keyof Policy)[];
+  return fields.length === Object.keys(policy).length && fields.every((field) => Object.is(twin[field], policy[field]));
+}
+
+/**
+ * Validates a limiter's policy list: a non-empty array of policies made by the policy
+ * constructors (of any copy of the package), with distinct names and distinct parameters.
+ * Returns a frozen copy. Throws InvalidOptionError naming `policies[i]` (ERR_SLUICE_UNKNOWN_ALGORITHM
+ * for a plain object naming an algorithm that does not exist).
+ */
+export function validatePolicies(value: unknown, option = 'policies'): readonly Policy[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidOptionError(option, value, 'a non-empty array of policies');
+  }
+  const names = new Set<string>();
+  const ids = new Set<string>();
+  value.forEach((policy: unknown, index) => {
+    const path = `${option}[${index}]`;
+    if (!isPolicy(policy) || !isSound(policy)) {
+      const algorithm = isPlainObject(policy) ? policy.algorithm : undefined;
+      if (typeof algorithm === 'string' && !(ALGORITHMS as readonly string[]).includes(algorithm)) {
+        throw new InvalidOptionError(`${path}.algorithm`, algorithm, `one of ${ALGORITHMS.join(', ')}`, ErrorCodes.UNKNOWN_ALGORITHM);
+      }
+      throw new InvalidOptionError(path, policy, MADE_BY);
+    }
+    if (names.has(policy.name)) throw new InvalidOptionError(`${path}.name`, policy.name, 'a name no other policy of this limiter has');
+    if (ids.has(policy.id)) throw new InvalidOptionError(path, policy.id, 'a policy whose parameters differ from the others');
+    names.add(policy.name);
+    ids.add(policy.id);
+  });
+  return Object.freeze([...value]);
+}
