@@ -2,6 +2,7 @@ import type { Store } from '@sluice/core';
 import { createContext } from './context.js';
 import type { ConformanceOptions } from './options.js';
 import { concurrencySuite } from './suites/concurrency.js';
+import { keyShapesSuite } from './suites/key-shapes.js';
 import { lifecycleSuite } from './suites/lifecycle.js';
 import { randomizedSuite } from './suites/randomized.js';
 import { roundTripSuite } from './suites/round-trips.js';
@@ -12,11 +13,13 @@ export type { ConformanceOptions, TestRunner } from './options.js';
 export { ReferenceStore } from './reference-store.js';
 export { SCENARIOS, type Scenario, type Step } from './scenarios.js';
 export { T0 } from './context.js';
+export { KEY_SHAPES } from './key-shapes.js';
 
 /**
  * Registers the store conformance suite with the given test runner: scenario tables on a
  * fake clock, cost, all-or-nothing, denials that change nothing, exact admission under
  * parallel calls, one round trip per decision, peek, refund, reset, key isolation,
+ * key shapes (every string the limiter accepts is a distinct, working key),
  * lifecycle, and a randomized comparison against core's reference model.
  */
 export function runStoreConformance(options: ConformanceOptions): void {
@@ -46,6 +49,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     stateSuite(ctx, algorithms);
     concurrencySuite(ctx, algorithms);
     roundTripSuite(ctx, algorithms);
+    keyShapesSuite(ctx, algorithms);
     lifecycleSuite(ctx, algorithms);
     randomizedSuite(ctx, algorithms);
   });

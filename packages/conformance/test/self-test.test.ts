@@ -1,6 +1,6 @@
 import { ALGORITHMS, MemoryStore, type Store } from '@sluice/core';
 import { runStoreConformance } from '@sluice/conformance';
-import { ChargingPeekStore, NonAtomicStore, OffByOneStore, PartialChargeStore } from './support/broken-stores';
+import { CaseFoldingStore, ChargingPeekStore, Latin1Store, NonAtomicStore, OffByOneStore, PartialChargeStore } from './support/broken-stores';
 import { collectingRunner, type Outcome } from './support/collecting-runner';
 
 async function outcomesFor(makeStore: () => Store): Promise<Outcome[]> {
@@ -47,5 +47,18 @@ describe('the conformance suite catches broken stores', () => {
     const names = failed(await outcomesFor(() => new ChargingPeekStore()));
     expect(names).toContainEqual(expect.stringContaining('fixed-window: peek does not charge'));
     expect(names).toContainEqual(expect.stringContaining('peek reports without charging'));
+  });
+
+  test('a store that merges keys (a case-insensitive collation) fails the key-shapes test', async () => {
+    const names = failed(await outcomesFor(() => new CaseFoldingStore()));
+    expect(names).toContainEqual(expect.stringContaining('key shapes: NUL, lone surrogates'));
+    expect(names).toContainEqual(expect.stringContaining('key shapes: reset forgets exactly the key'));
+  });
+
+  test('a store that cannot hold some keys (a Latin-1 column) fails the key-shapes test, naming the failure', async () => {
+    const outcomes = await outcomesFor(() => new Latin1Store());
+    const shapes = outcomes.find((o) => o.name.includes('key shapes: NUL, lone surrogates'));
+    expect(shapes?.error).toBeDefined();
+    expect(String((shapes!.error as Error).message)).toMatch(/the store failed: character not in Latin-1/);
   });
 });

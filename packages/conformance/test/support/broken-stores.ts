@@ -3,6 +3,7 @@ import {
   decide,
   MemoryStore,
   msToMicros,
+  StoreError,
   type PolicyResult,
   type PolicyState,
   type Store,
@@ -73,6 +74,33 @@ export class ChargingPeekStore implements Store {
 
   consume(request: StoreRequest): PolicyResult[] {
     return this.inner.consume(request.mode === 'peek' ? { ...request, mode: 'consume' } : request);
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
+
+/** Compares keys case-insensitively, as a SQL store with a `_ci` collation would. */
+export class CaseFoldingStore implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly inner = new MemoryStore();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    return this.inner.consume({ ...request, key: request.key.toLowerCase() });
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key.toLowerCase(), policies);
+  }
+}
+
+/** Fails on any key outside Latin-1, as a store on a single-byte column encoding would. */
+export class Latin1Store implements Store {
+  readonly algorithms = ALGORITHMS;
+  private readonly inner = new MemoryStore();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    if (/[^\u0000-\u00ff]/.test(request.key)) throw new StoreError('character not in Latin-1');
+    return this.inner.consume(request);
   }
   reset(key: string, policies: StoreRequest['policies']): void {
     this.inner.reset(key, policies);
