@@ -1,0 +1,153 @@
+import { MAX_TIMER_MS } from '@sluice/core';
+import type { RateLimitInfo } from '../headers/parse-rate-limit.js';
+import { PolicyPace } from './policy-pace.js';
+
+/** Made when a request's turn is further away than it may wait; `waitMs` is that distance. */
+export type WaitTooLong = (waitMs: number) => Error;
+
+interface Waiter {
+  readonly enqueuedAtMs: number;
+  readonly maxWaitMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly tooLong: WaitTooLong;
+  readonly resolve: (seq: number) => void;
+  readonly reject: (error: unknown) => void;
+  onAbort: (() => void) | undefined;
+}
+
+/**
+ * The pacing state of one partition (an origin by default), shared by every concurrent caller.
+ * Until the first answer, one request goes and the rest wait for what it reports. Callers
+ * queue in arrival order; one timer (never a poll) wakes the queue when the next may go.
+ */
+export class PartitionPacer {
+  private readonly policies = new Map<string, PolicyPace>();
+  private readonly queue: Waiter[] = [];
+  private sent = 0;
+  private inFlight = 0;
+  private lastAppliedSeq = 0;
+  private denied = 0;
+  private answered = false;
+  private holdUntilMs = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAtMs = 0;
+
+  /**
+   * Resolves with the request's sequence number when it may be sent (give it back to `record`
+   * or `abandon`). Rejects with `tooLong(wait)` when its turn is more than `maxWaitMs` away, and
+   * with `signal.reason` when aborted while queued.
+   */
+  acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<number> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const nowMs = Date.now();
+    if (this.queue.length === 0 && this.nextAtMs(nowMs) <= nowMs) return Promise.resolve(this.release(nowMs));
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = { enqueuedAtMs: nowMs, maxWaitMs, signal, tooLong, resolve, reject, onAbort: undefined };
+      if (signal !== undefined) {
+        waiter.onAbort = () => {
+          const index = this.queue.indexOf(waiter);
+          if (index >= 0) this.queue.splice(index, 1);
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  /** What the answer to request `seq` said. `retryAfterMs` only for a 429 or 503. */
+  record(seq: number, info: RateLimitInfo | undefined, denied: boolean, retryAfterMs: number | undefined): void {
+    const nowMs = Date.now();
+    this.inFlight--;
+    this.answered = true;
+    if (denied) this.denied++;
+    if (retryAfterMs !== undefined && info === undefined) this.holdUntilMs = Math.max(this.holdUntilMs, nowMs + retryAfterMs);
+    // An answer older than one already applied describes a past state: skip it.
+    if (info !== undefined && seq > this.lastAppliedSeq) {
+      this.lastAppliedSeq = seq;
+      for (const policy of info.policies) {
+        const id = policy.name + '\0' + (policy.partitionKey ?? '');
+        let pace = this.policies.get(id);
+        if (pace === undefined) this.policies.set(id, (pace = new PolicyPace()));
+        pace.resync(policy, nowMs, this.sent - seq, seq - this.denied, denied, retryAfterMs);
+      }
+    }
+    this.pump();
+  }
+
+  /** Request `seq` got no answer (network error, abort): free its place. */
+  abandon(): void {
+    this.inFlight--;
+    this.pump();
+  }
+
+  private release(nowMs: number): number {
+    this.inFlight++;
+    for (const pace of this.policies.values()) pace.take(nowMs);
+    return ++this.sent;
+  }
+
+  /** When the next request may go; NaN while only an answer can tell. */
+  private nextAtMs(nowMs: number): number {
+    let at = Math.max(nowMs, this.holdUntilMs);
+    if (!this.answered) return this.inFlight === 0 ? at : Number.NaN;
+    for (const pace of this.policies.values()) {
+      const next = pace.nextAtMs(at);
+      if (Number.isNaN(next)) return this.inFlight === 0 ? at : Number.NaN;
+      if (next > at) at = next;
+    }
+    return at;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const nowMs = Date.now();
+      const head = this.queue[0]!;
+      const at = this.nextAtMs(nowMs);
+      if (Number.isNaN(at)) return;
+      if (at <= nowMs) {
+        this.queue.shift();
+        this.settle(head);
+        head.resolve(this.release(nowMs));
+        continue;
+      }
+      if (at - head.enqueuedAtMs > head.maxWaitMs) {
+        this.queue.shift();
+        this.settle(head);
+        head.reject(head.tooLong(at - nowMs));
+        continue;
+      }
+      this.wakeAt(at, nowMs);
+      return;
+    }
+  }
+
+  private settle(waiter: Waiter): void {
+    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+  }
+
+  private wakeAt(atMs: number, nowMs: number): void {
+    if (this.timer !== undefined) {
+      if (this.timerAtMs <= atMs) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAtMs = atMs;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, Math.min(Math.ceil(atMs - nowMs), MAX_TIMER_MS));
+  }
+}
+
+/** Pacing state per partition key. */
+export class Pacer {
+  private readonly partitions = new Map<string, PartitionPacer>();
+
+  partition(key: string): PartitionPacer {
+    let partition = this.partitions.get(key);
+    if (partition === undefined) this.partitions.set(key, (partition = new PartitionPacer()));
+    return partition;
+  }
+}

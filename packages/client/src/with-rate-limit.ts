@@ -1,0 +1,150 @@
+import { ErrorCodes, isSluiceError, sleep, type RateLimitWaitError } from '@sluice/core';
+import { RetryWaitError, type WaitBound } from './errors.js';
+import { callHook, type GiveUpEvent } from './events.js';
+import { parseRateLimit, type RateLimitInfo } from './headers/parse-rate-limit.js';
+import { retryAfterMs } from './headers/retry-after.js';
+import { resolveClientOptions, type OutgoingRequest, type RateLimitClientOptions, type ResolvedClientOptions } from './options.js';
+import { Pacer, type PartitionPacer } from './pacing/pacer.js';
+import { backoffDelayMs } from './retry/backoff.js';
+import { isReplayableBody } from './retry/replay.js';
+
+/** Node's global fetch (undici) and anything with its signature (ky's and ofetch's `fetch` option). */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Wraps `fetch` (same signature, same results): requests wait for the server's rate limits
+ * instead of collecting 429s, and a 429 (or a 503 with Retry-After) is retried after the wait
+ * the server names. Per call, in order:
+ * 1. with `limiter`, wait for a slot (`limiter.acquire`): an outbound limit shared by every
+ *    process on the limiter's store;
+ * 2. with pacing (default), wait until the partition's last RateLimit report lets one more go;
+ * 3. send; on 429, or 503 with Retry-After, retry after Retry-After, else the `t` of the
+ *    exhausted policy in RateLimit, else exponential backoff with jitter.
+ * Resolves with the last response (a 429 too, once retries are over); rejects with
+ * RetryWaitError (ERR_SLUICE_RETRY_WAIT_EXCEEDED) when a wait exceeds `maxDelayMs` or the
+ * time budget, with the signal's reason when aborted (also while waiting), and with whatever
+ * `fetch` or an option callback throws. Invalid options throw InvalidOptionError here.
+ */
+export function withRateLimit<F extends FetchLike>(fetchFn: F, options: RateLimitClientOptions = {}): F {
+  if (typeof fetchFn !== 'function') throw new TypeError('withRateLimit(fetch, options): fetch must be a function');
+  const resolved = resolveClientOptions(options);
+  const pacer = resolved.pacing ? new Pacer() : undefined;
+  const wrapped: FetchLike = (input, init) => send(fetchFn, resolved, pacer, input, init);
+  return wrapped as F;
+}
+
+function describe(input: string | URL | Request, init: RequestInit | undefined): OutgoingRequest {
+  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  const url = new URL(isRequest ? input.url : input instanceof URL ? input.href : String(input));
+  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+  return { url, method, input, init };
+}
+
+/** The `t` of the exhausted policy that resets last (ms), if the server reported one. */
+function exhaustedResetMs(info: RateLimitInfo | undefined): number | undefined {
+  let wait: number | undefined;
+  for (const policy of info?.policies ?? []) {
+    if (policy.remaining === 0 && policy.resetMs !== undefined && (wait === undefined || policy.resetMs > wait)) wait = policy.resetMs;
+  }
+  return wait;
+}
+
+async function send(
+  fetchFn: FetchLike,
+  options: ResolvedClientOptions,
+  pacer: Pacer | undefined,
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<Response> {
+  const request = describe(input, init);
+  const startMs = Date.now();
+  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
+  const origin = request.url.origin;
+  const partitionKey = options.partition(request);
+  const pace: PartitionPacer | undefined = pacer?.partition(partitionKey);
+  const limiterKey = typeof options.limiterKey === 'function' ? options.limiterKey(request) : (options.limiterKey ?? partitionKey);
+  const cost = options.cost?.(request) ?? 1;
+  // A Request with a body is cloned for each try, so a retry has an unread copy.
+  const cloneInput = input instanceof Request && input.body !== null;
+  options.retryBudget?.deposit(startMs);
+  const event = (attempt: number) => ({ origin, partition: partitionKey, method: request.method, url: request.url.href, attempt });
+  const waitError = (waitMs: number, response?: Response): RetryWaitError => {
+    const left = options.timeBudgetMs - (Date.now() - startMs);
+    const bound: WaitBound = options.maxDelayMs <= left ? 'maxDelayMs' : 'timeBudgetMs';
+    return new RetryWaitError(waitMs, bound, bound === 'maxDelayMs' ? options.maxDelayMs : options.timeBudgetMs, origin, response);
+  };
+  let previousBackoffMs = options.baseMs;
+
+  for (let attempt = 0; ; attempt++) {
+    const maxWaitMs = Math.max(0, Math.min(options.maxDelayMs, options.timeBudgetMs - (Date.now() - startMs)));
+    if (options.limiter !== undefined) {
+      const waitStart = Date.now();
+      try {
+        await options.limiter.acquire(limiterKey, { cost, maxWaitMs, signal });
+      } catch (error) {
+        if (isSluiceError(error, ErrorCodes.WAIT_EXCEEDED)) {
+          const wait = waitError((error as RateLimitWaitError).retryAfterMs);
+          (wait as { cause?: unknown }).cause = error;
+          throw wait;
+        }
+        throw error;
+      }
+      if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart });
+    }
+    let seq = 0;
+    if (pace !== undefined) {
+      const waitStart = Date.now();
+      seq = await pace.acquire(maxWaitMs, signal, (waitMs) => waitError(waitMs));
+      const waited = Date.now() - waitStart;
+      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited });
+    }
+    let response: Response;
+    try {
+      response = await fetchFn(cloneInput ? (input as Request).clone() : input, init);
+    } catch (error) {
+      pace?.abandon();
+      throw error;
+    }
+    const status = response.status;
+    const nowMs = Date.now();
+    const limited = status === 429 || status === 503;
+    const retryAfter = limited ? retryAfterMs(response, nowMs) : undefined;
+    const info = pace !== undefined || status === 429 ? parseRateLimit(response.headers, nowMs) : undefined;
+    pace?.record(seq, info, status === 429, retryAfter);
+    if (status !== 429 && !(status === 503 && retryAfter !== undefined)) return response;
+
+    let delayMs: number;
+    let reason: 'retry-after' | 'ratelimit-reset' | 'backoff';
+    const resetMs = exhaustedResetMs(info);
+    if (retryAfter !== undefined) {
+      delayMs = retryAfter;
+      reason = 'retry-after';
+    } else if (resetMs !== undefined) {
+      delayMs = resetMs;
+      reason = 'ratelimit-reset';
+    } else {
+      delayMs = backoffDelayMs(attempt, previousBackoffMs, options.baseMs, options.capMs, options.jitter);
+      previousBackoffMs = delayMs;
+      reason = 'backoff';
+    }
+    const giveUp = (why: GiveUpEvent['reason']): void => {
+      if (options.onGiveUp !== undefined) callHook(options.onGiveUp, { ...event(attempt), reason: why, status, delayMs });
+    };
+    if (!options.retryable(request)) return giveUp('method'), response;
+    if (!isReplayableBody(init?.body)) return giveUp('body'), response;
+    if (attempt >= options.maxRetries) return giveUp('max-retries'), response;
+    if (delayMs > options.maxDelayMs) {
+      giveUp('max-delay');
+      throw waitError(delayMs, response);
+    }
+    if (Date.now() - startMs + delayMs > options.timeBudgetMs) {
+      giveUp('time-budget');
+      throw new RetryWaitError(delayMs, 'timeBudgetMs', options.timeBudgetMs, origin, response);
+    }
+    if (options.retryBudget !== undefined && !options.retryBudget.tryWithdraw()) return giveUp('retry-budget'), response;
+    // Free the connection: this response's body will not be read.
+    await response.body?.cancel().catch(() => undefined);
+    if (options.onRetry !== undefined) callHook(options.onRetry, { ...event(attempt + 1), reason, delayMs, status });
+    await sleep(delayMs, signal);
+  }
+}
