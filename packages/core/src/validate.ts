@@ -33,6 +33,11 @@ export function assertPositiveInteger(value: unknown, option: string, max = Numb
   return value;
 }
 
+/** An optional positive integer: only `undefined` means absent (the default); `null`, NaN etc. are bad values. */
+export function optionalPositiveInteger(value: unknown, option: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  return value === undefined ? fallback : assertPositiveInteger(value, option, max);
+}
+
 export function assertPositiveNumber(value: unknown, option: string, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max) {
     throw new InvalidOptionError(option, value, `a finite number above 0 and at most ${max}`);

@@ -1,9 +1,12 @@
 import {
+  CALLBACK_THREW,
   createLimiter,
   ErrorCodes,
   fixedWindow,
   InvalidOptionError,
+  isLimiter,
   leakyBucket,
+  LIMITER_OPTION_KEYS,
   MemoryStore,
   slidingLog,
   StoreError,
@@ -183,7 +186,60 @@ describe('failure policy', () => {
     const limiter = createLimiter({ store: new FailingStore('reject'), policies: [fixedWindow({ limit: 2, window: '1m' })], onStoreError: fallback });
     const answers = [await limiter.consume('k'), await limiter.consume('k'), await limiter.consume('k')];
     expect(answers.map((d) => d.allowed)).toEqual([true, true, false]);
-    expect(answers.every((d) => d.degraded === 'store-error')).toBe(true);
+    expect(answers).toHaveLength(3);
+    expect(answers.every((d) => d.degraded === 'store-error' && d.decidedBy === 'fallback')).toBe(true);
+  });
+
+  test("a fallback store's denial is a quota decision: its own figures, not the failure policy's", async () => {
+    const limiter = createLimiter({
+      store: new FailingStore('reject'),
+      policies: [fixedWindow({ name: 'minute', limit: 1, window: '1m' })],
+      onStoreError: new MemoryStore(),
+    });
+    await limiter.consume('k', { nowMs: T });
+    const denied = await limiter.consume('k', { nowMs: T + 23_000 });
+    expect(denied).toMatchObject({ allowed: false, decidedBy: 'fallback', degraded: 'store-error', policy: 'minute', limit: 1 });
+    // The window's own wait (37 s left), not DEGRADED_RETRY_AFTER_MS.
+    expect(denied.retryAfterMs).toBe(37_000);
+  });
+
+  test.each([
+    ['the primary answered', {}, 'store', undefined],
+    ["'allow' decided", { onStoreError: 'allow' }, 'failure-policy', 'store-error'],
+    ["'deny' decided", { onStoreError: 'deny' }, 'failure-policy', 'store-error'],
+    ['the fallback failed too', { onStoreError: 'fallback-fails' }, 'failure-policy', 'store-error'],
+  ] as const)('decidedBy says who decided: %s', async (_title, setup, decidedBy, degraded) => {
+    const primary = decidedBy === 'store' ? new MemoryStore() : new FailingStore('reject');
+    const onStoreError = 'onStoreError' in setup ? (setup.onStoreError === 'fallback-fails' ? new FailingStore('throw') : setup.onStoreError) : undefined;
+    const limiter = createLimiter({ store: primary, policies, onStoreError });
+    const decision = await limiter.consume('k');
+    expect(decision.decidedBy).toBe(decidedBy);
+    expect(decision.degraded).toBe(degraded);
+  });
+
+  test('a store error carrying an input-error code (from any copy, no instanceof) surfaces instead of failing open', async () => {
+    const store = new FailingStore('throw');
+    // What another copy of @sluice/core would throw: same code, unrelated class.
+    const foreign = Object.assign(new Error('Invalid option `mode`'), { code: ErrorCodes.INVALID_OPTION, option: 'mode' });
+    store.consume = () => Promise.reject(foreign);
+    const errors: StoreError[] = [];
+    const limiter = createLimiter({ store, policies, onError: (e) => errors.push(e) });
+    await expect(limiter.consume('k')).rejects.toBe(foreign);
+    expect(errors).toHaveLength(0);
+  });
+
+  test('an onError hook that throws neither crashes nor changes the decision; it is reported as a warning', async () => {
+    const warnings: { code: string }[] = [];
+    const limiter = createLimiter({
+      store: new FailingStore('throw'),
+      policies,
+      onError: () => {
+        throw new Error('logger down');
+      },
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy' });
+    expect(warnings.map((w) => w.code)).toContain(CALLBACK_THREW);
   });
 
   test('a store refusing its input (InvalidOptionError) is a bug surfaced to the caller, not a degraded decision', async () => {
@@ -203,5 +259,64 @@ describe('failure policy', () => {
     store.reset = () => Promise.reject(new StoreError('down'));
     const limiter = createLimiter({ store, policies });
     await expect(limiter.reset('k')).rejects.toBeInstanceOf(StoreError);
+  });
+
+  test('reset wraps a plain store failure in a StoreError with the cause', async () => {
+    const store = new FailingStore('throw');
+    const cause = new Error('ECONNRESET');
+    store.reset = () => Promise.reject(cause);
+    const limiter = createLimiter({ store, policies });
+    await expect(limiter.reset('k')).rejects.toMatchObject({ code: ErrorCodes.STORE, cause });
+  });
+});
+
+describe('limiter.options and withPolicies', () => {
+  const onError = (): void => undefined;
+  const onWarning = (): void => undefined;
+
+  test('options holds every resolved setting but the policies, frozen, under the option names', () => {
+    const store = new MemoryStore();
+    const fallback = new MemoryStore();
+    const limiter = createLimiter({ store, policies: [fixedWindow({ limit: 1, window: '1s' })], prefix: 'api', onStoreError: fallback, timeoutMs: 50, onError, onWarning });
+    expect(limiter.options).toEqual({ store, prefix: 'api', onStoreError: fallback, timeoutMs: 50, onError, onWarning });
+    expect(Object.isFrozen(limiter.options)).toBe(true);
+    // One list of names: every option but `policies` is a setting, and every setting an option.
+    expect(Object.keys(limiter.options).sort()).toEqual(LIMITER_OPTION_KEYS.filter((k) => k !== 'policies').sort());
+  });
+
+  test('a sibling keeps every setting and shares the store, with its own policies', async () => {
+    const errors: StoreError[] = [];
+    const failing = new FailingStore('reject');
+    const limiter = createLimiter({ store: failing, policies: [fixedWindow({ limit: 1, window: '1s' })], prefix: 'api', onStoreError: 'deny', timeoutMs: 50, onError: (e) => errors.push(e), onWarning });
+    const sibling = limiter.withPolicies([tokenBucket({ name: 'burst', capacity: 3, refillPerSecond: 1 })]);
+    expect(sibling.options).toEqual(limiter.options);
+    expect(sibling.policies.map((p) => p.name)).toEqual(['burst']);
+    expect(await sibling.consume('k')).toMatchObject({ allowed: false, decidedBy: 'failure-policy', policy: 'burst' });
+    expect(errors).toHaveLength(1);
+    expect(failing.calls).toBe(1);
+  });
+
+  test('siblings share state per policy in one store (same key layout)', async () => {
+    const shared = fixedWindow({ name: 'shared', limit: 2, window: '1m' });
+    const limiter = createLimiter({ policies: [shared] });
+    const sibling = limiter.withPolicies([shared, tokenBucket({ capacity: 10, refillPerSecond: 1 })]);
+    await limiter.consume('k', { nowMs: T });
+    expect((await sibling.consume('k', { nowMs: T })).results[0]).toMatchObject({ policy: 'shared', remaining: 0 });
+  });
+
+  test('withPolicies validates the policies like createLimiter', () => {
+    const limiter = createLimiter({ store: new FailingStore('throw'), policies: [fixedWindow({ limit: 1, window: '1s' })] });
+    expect(() => limiter.withPolicies([])).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, option: 'policies' }));
+    expect(() => limiter.withPolicies([slidingLog({ limit: 1, window: '1s' })])).toThrow(
+      expect.objectContaining({ code: ErrorCodes.UNSUPPORTED_ALGORITHM }),
+    );
+  });
+
+  test('isLimiter recognises limiters and their siblings, not look-alikes', () => {
+    const limiter = createLimiter({ policies: [fixedWindow({ limit: 1, window: '1s' })] });
+    expect(isLimiter(limiter)).toBe(true);
+    expect(isLimiter(limiter.withPolicies([fixedWindow({ limit: 2, window: '1s' })]))).toBe(true);
+    expect(isLimiter({ decide: limiter.decide, policies: limiter.policies, store: limiter.store })).toBe(false);
+    expect(isLimiter(null)).toBe(false);
   });
 });

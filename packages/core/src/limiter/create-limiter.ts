@@ -47,7 +47,7 @@ class StoreLimiter implements Limiter {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
     if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw invalidCost(cost);
     if (mode !== 'consume' && mode !== 'peek' && mode !== 'refund') throw invalidMode(mode);
-    if (nowMs !== undefined && !(nowMs >= 0 && nowMs <= MAX_NOW_MS)) throw invalidNow(nowMs);
+    if (nowMs !== undefined && !(typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_NOW_MS)) throw invalidNow(nowMs);
     const request: StoreRequest = {
       key: this.keyStart + encodeClientKey(key) + '}',
       policies: this.policies,

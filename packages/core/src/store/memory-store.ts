@@ -2,7 +2,7 @@ import type { PolicyState } from '../algorithms/types.js';
 import { ErrorCodes, StoreError } from '../errors.js';
 import { ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
-import { assertKnownKeys, assertPlainObject, assertPositiveInteger } from '../validate.js';
+import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
 import { decide, type StateTable } from './decide.js';
 import type { PolicyResult, Store, StoreRequest } from './types.js';
 
@@ -42,9 +42,10 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     assertPlainObject(options, 'MemoryStore options');
     assertKnownKeys(options, OPTION_KEYS, '');
-    this.maxKeys = assertPositiveInteger(options.maxKeys ?? 1_000_000, 'maxKeys');
-    this.sweepIntervalMs = assertPositiveInteger(options.sweepIntervalMs ?? 10_000, 'sweepIntervalMs', 2 ** 31 - 1);
-    this.sweepBatch = assertPositiveInteger(options.sweepBatch ?? 50_000, 'sweepBatch');
+    // `null` is a bad value, not "absent": only undefined takes the default.
+    this.maxKeys = optionalPositiveInteger(options.maxKeys, 'maxKeys', 1_000_000);
+    this.sweepIntervalMs = optionalPositiveInteger(options.sweepIntervalMs, 'sweepIntervalMs', 10_000, 2 ** 31 - 1);
+    this.sweepBatch = optionalPositiveInteger(options.sweepBatch, 'sweepBatch', 50_000);
     const states = this.states;
     this.table = {
       // Keys arrive as concatenations (rope strings). charCodeAt makes V8 flatten one once,
