@@ -91,10 +91,9 @@ async function send(
       }
       if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart });
     }
-    let seq = 0;
     if (pace !== undefined) {
       const waitStart = Date.now();
-      seq = await pace.acquire(maxWaitMs, signal, (waitMs) => waitError(waitMs));
+      await pace.acquire(maxWaitMs, signal, (waitMs) => waitError(waitMs));
       const waited = Date.now() - waitStart;
       if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited });
     }
@@ -110,7 +109,7 @@ async function send(
     const limited = status === 429 || status === 503;
     const retryAfter = limited ? retryAfterMs(response, nowMs) : undefined;
     const info = pace !== undefined || status === 429 ? parseRateLimit(response.headers, nowMs) : undefined;
-    pace?.record(seq, info, status === 429, retryAfter);
+    pace?.record(info, status === 429, retryAfter);
     if (status !== 429 && !(status === 503 && retryAfter !== undefined)) return response;
 
     let delayMs: number;

@@ -10,7 +10,7 @@ interface Waiter {
   readonly maxWaitMs: number;
   readonly signal: AbortSignal | undefined;
   readonly tooLong: WaitTooLong;
-  readonly resolve: (seq: number) => void;
+  readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
   onAbort: (() => void) | undefined;
 }
@@ -23,25 +23,26 @@ interface Waiter {
 export class PartitionPacer {
   private readonly policies = new Map<string, PolicyPace>();
   private readonly queue: Waiter[] = [];
-  private sent = 0;
   private inFlight = 0;
-  private lastAppliedSeq = 0;
-  private denied = 0;
+  /** Answers that were not 429: what the server admitted, as far as answers tell. */
+  private admitted = 0;
   private answered = false;
   private holdUntilMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAtMs = 0;
 
   /**
-   * Resolves with the request's sequence number when it may be sent (give it back to `record`
-   * or `abandon`). Rejects with `tooLong(wait)` when its turn is more than `maxWaitMs` away, and
+   * Resolves when the request may be sent (then call `record` with its answer, or `abandon`). Rejects with `tooLong(wait)` when its turn is more than `maxWaitMs` away, and
    * with `signal.reason` when aborted while queued.
    */
-  acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<number> {
+  acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
-    if (this.queue.length === 0 && this.nextAtMs(nowMs) <= nowMs) return Promise.resolve(this.release(nowMs));
-    return new Promise<number>((resolve, reject) => {
+    if (this.queue.length === 0 && this.nextAtMs(nowMs) <= nowMs) {
+      this.release(nowMs);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { enqueuedAtMs: nowMs, maxWaitMs, signal, tooLong, resolve, reject, onAbort: undefined };
       if (signal !== undefined) {
         waiter.onAbort = () => {
@@ -57,36 +58,35 @@ export class PartitionPacer {
     });
   }
 
-  /** What the answer to request `seq` said. `retryAfterMs` only for a 429 or 503. */
-  record(seq: number, info: RateLimitInfo | undefined, denied: boolean, retryAfterMs: number | undefined): void {
+  /** What the answer to a request said. `retryAfterMs` only for a 429 or 503. */
+  record(info: RateLimitInfo | undefined, denied: boolean, retryAfterMs: number | undefined): void {
     const nowMs = Date.now();
     this.inFlight--;
     this.answered = true;
-    if (denied) this.denied++;
+    if (!denied) this.admitted++;
     if (retryAfterMs !== undefined && info === undefined) this.holdUntilMs = Math.max(this.holdUntilMs, nowMs + retryAfterMs);
-    // An answer older than one already applied describes a past state: skip it.
-    if (info !== undefined && seq > this.lastAppliedSeq) {
-      this.lastAppliedSeq = seq;
+    if (info !== undefined) {
+      // Concurrent requests reach the server in no set order, so every request still in flight
+      // is taken as not yet counted in this `r`: the level errs low, never into a 429.
       for (const policy of info.policies) {
         const id = policy.name + '\0' + (policy.partitionKey ?? '');
         let pace = this.policies.get(id);
         if (pace === undefined) this.policies.set(id, (pace = new PolicyPace()));
-        pace.resync(policy, nowMs, this.sent - seq, seq - this.denied, denied, retryAfterMs);
+        pace.resync(policy, nowMs, this.inFlight, this.admitted, denied, retryAfterMs);
       }
     }
     this.pump();
   }
 
-  /** Request `seq` got no answer (network error, abort): free its place. */
+  /** A request got no answer (network error, abort): free its place. */
   abandon(): void {
     this.inFlight--;
     this.pump();
   }
 
-  private release(nowMs: number): number {
+  private release(nowMs: number): void {
     this.inFlight++;
     for (const pace of this.policies.values()) pace.take(nowMs);
-    return ++this.sent;
   }
 
   /** When the next request may go; NaN while only an answer can tell. */
@@ -110,7 +110,8 @@ export class PartitionPacer {
       if (at <= nowMs) {
         this.queue.shift();
         this.settle(head);
-        head.resolve(this.release(nowMs));
+        this.release(nowMs);
+        head.resolve();
         continue;
       }
       if (at - head.enqueuedAtMs > head.maxWaitMs) {

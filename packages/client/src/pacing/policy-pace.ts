@@ -33,13 +33,13 @@ export class PolicyPace {
   private spreadNextMs = 0;
 
   /**
-   * A newer report. `inFlightAfter`: requests sent after the reported one (not yet counted by
-   * the server as far as we know); `admitted`: requests the server has admitted so far.
+   * A report. `inFlight`: requests sent and not answered (taken as not yet counted by the
+   * server); `admitted`: answers so far that were not 429.
    */
-  resync(info: RateLimitPolicyInfo, nowMs: number, inFlightAfter: number, admitted: number, denied: boolean, retryAfterMs: number | undefined): void {
+  resync(info: RateLimitPolicyInfo, nowMs: number, inFlight: number, admitted: number, denied: boolean, retryAfterMs: number | undefined): void {
     this.quota = info.quota ?? this.quota;
     this.windowMs = info.windowMs ?? this.windowMs;
-    this.level = info.remaining - inFlightAfter;
+    this.level = info.remaining - inFlight;
     this.levelAtMs = nowMs;
     this.resetAtMs = info.resetMs === undefined ? undefined : nowMs + info.resetMs;
     if (denied && info.remaining === 0) {
