@@ -23,7 +23,9 @@ const setHeader: HeaderSink<Response> = (res, name, value) => {
 
 /**
  * Express middleware for `app.use()`, a router, or a single route. Options are validated here,
- * once; a bad option throws a typed error naming it.
+ * once; a bad option throws a typed error naming it. A callback that throws or rejects before
+ * the response reaches Express's error handling (`next(error)`); after it (`refund`), it goes
+ * to `onCallbackError`.
  */
 export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
   const engine = new RateLimitEngine<Request, ExpressOnLimited>(options, expressAccess);
@@ -54,15 +56,21 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       return;
     }
     const decision = outcome.decision;
-    req.rateLimit = decision;
-    engine.writeHeaders(res, setHeader, outcome);
+    const stacked = engine.record(req, res, setHeader, outcome);
+    if (stacked === undefined) {
+      req.rateLimit = decision;
+      req.rateLimits = [decision];
+    } else {
+      req.rateLimit = engine.bindingDecision(outcome, stacked);
+      (req.rateLimits ??= []).push(decision);
+    }
     if (!decision.allowed) {
       deny(req, res, next, outcome);
       return;
     }
     if (engine.refunds) res.once('finish', () => engine.afterResponse(outcome, res.statusCode));
     if (decision.delayMs > 0) {
-      // Leaky-bucket shaping: hold the request its turn, unless the client leaves meanwhile.
+      // Leaky-bucket shaping: hold the request its turn (at most maxDelayMs), unless the client leaves meanwhile.
       setTimeout(() => {
         if (!clientGone(req)) next();
       }, decision.delayMs);

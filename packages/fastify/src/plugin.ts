@@ -7,13 +7,15 @@ import {
   assertPlainObject,
   type Store,
 } from '@sluice/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import './augment.js';
-import { createOnRequest, createOnResponse, kOutcome, type FastifyEngine } from './hooks.js';
+import { catchAllRefund, createCatchAll, kCaughtBy, kCovered, type RouteConfig } from './catch-all.js';
+import { createAsyncHook, createOnRequest, createOnResponse, kOutcome, type FastifyEngine } from './hooks.js';
 import type { FastifyOnLimited, FastifyRateLimitOptions, FastifyRateLimitPluginOptions } from './options.js';
 import { fastifyAccess } from './request-access.js';
 import { mergeRouteOptions } from './route-options.js';
+import { UNLIMITED_ROUTES, unlimitedRoutes } from './unlimited-routes.js';
 
 /** A route's hook list with ours last: a route's own hooks (e.g. authentication) run first. */
 function appendHook<H>(existing: H | readonly H[] | undefined, hook: H): H[] {
@@ -31,6 +33,16 @@ function engineFor(options: FastifyRateLimitOptions): FastifyEngine {
   return new RateLimitEngine<FastifyRequest, FastifyOnLimited>(options, fastifyAccess);
 }
 
+/** One onRequest hook (and onResponse, with refund) per engine, shared by every route that uses it. */
+interface RouteHooks {
+  readonly engine: FastifyEngine;
+  readonly onRequest: onRequestHookHandler;
+}
+
+function hooksFor(engine: FastifyEngine): RouteHooks {
+  return { engine, onRequest: createOnRequest(engine) };
+}
+
 async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLimitPluginOptions): Promise<void> {
   assertPlainObject(options as unknown, 'rateLimit plugin options');
   const { global: globalOption, ...shared } = options;
@@ -46,34 +58,72 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
     fastify.addHook('onClose', async () => ownStore.close());
   }
   const pluginOptions: FastifyRateLimitOptions = shared.limiter === undefined ? { ...shared, store: pluginStore } : shared;
-  const pluginEngine = global ? engineFor(pluginOptions) : undefined;
+  let pluginHooks = global ? hooksFor(engineFor(pluginOptions)) : undefined;
+  // With `global: false` the plugin options may lack policies: build them only when asked for.
+  const pluginDefaults = (): RouteHooks => (pluginHooks ??= hooksFor(engineFor(pluginOptions)));
 
   if (!fastify.hasRequestDecorator('rateLimit')) fastify.decorateRequest('rateLimit', null);
-  if (!fastify.hasRequestDecorator(kOutcome as unknown as string)) fastify.decorateRequest(kOutcome as unknown as string, null);
+  if (!fastify.hasRequestDecorator('rateLimits')) fastify.decorateRequest('rateLimits', null);
+  for (const symbol of [kOutcome, kCaughtBy]) {
+    if (!fastify.hasRequestDecorator(symbol as unknown as string)) fastify.decorateRequest(symbol as unknown as string, null);
+  }
 
   // GET and its automatic HEAD route share one config object, hence one engine (one bucket).
-  const routeEngines = new WeakMap<object, FastifyEngine>();
+  const routeHooks = new WeakMap<object, RouteHooks>();
+  const hooksForConfig = (config: unknown): RouteHooks | undefined => {
+    if (config === false) return undefined;
+    if (config === undefined) return global ? pluginDefaults() : undefined;
+    let hooks = routeHooks.get(config as object);
+    if (hooks === undefined) {
+      hooks = hooksFor(engineFor(mergeRouteOptions(shared, config, pluginStore)));
+      routeHooks.set(config as object, hooks);
+    }
+    return hooks;
+  };
+
+  fastify.decorate('rateLimit', (hookOptions?: FastifyRateLimitOptions) =>
+    createAsyncHook(
+      hookOptions === undefined ? pluginDefaults().engine : engineFor(mergeRouteOptions(shared, hookOptions, pluginStore, 'rateLimit()')),
+    ),
+  );
+
+  // Routes declared before this plugin finished loading never reach onRoute below; the
+  // catch-all hook (which also covers Fastify's not-found handlers) limits them instead.
+  const earlyRoutes = fastify.printRoutes({ commonPrefix: false }) !== '(empty tree)';
+  const exempt = new Set<string>();
+  if (global) {
+    fastify.addHook('onRequest', createCatchAll(pluginDefaults, earlyRoutes, hooksForConfig));
+    if (earlyRoutes || shared.refund !== undefined) fastify.addHook('onResponse', catchAllRefund);
+    fastify.addHook('onReady', async () => {
+      const missed = unlimitedRoutes(fastify, exempt);
+      if (missed.length === 0) return;
+      pluginDefaults().engine.onWarning({
+        code: UNLIMITED_ROUTES,
+        message:
+          `@sluice/fastify cannot limit ${missed.join(', ')}: no Sluice hook reaches these routes (declared in a ` +
+          'scope that had closed before the plugin loaded). Register the plugin (with await) before declaring routes.',
+      });
+    });
+  }
 
   fastify.addHook('onRoute', (route) => {
     const config = route.config?.rateLimit;
-    if (config === false) return;
-    let engine: FastifyEngine | undefined = pluginEngine;
-    if (config !== undefined) {
-      engine = routeEngines.get(config);
-      if (engine === undefined) {
-        engine = engineFor(mergeRouteOptions(shared, config, pluginStore));
-        routeEngines.set(config, engine);
-      }
-    }
-    if (engine === undefined) return;
-    route.onRequest = appendHook(route.onRequest, createOnRequest(engine));
-    if (engine.refunds) route.onResponse = appendHook(route.onResponse, createOnResponse(engine));
+    // Tells the catch-all that this route's own hooks decide (or that it is exempt).
+    route.config = { ...route.config, [kCovered]: true } as RouteConfig;
+    const hooks = hooksForConfig(config);
+    if (config === false) for (const method of [route.method].flat()) exempt.add(`${method} ${route.url}`);
+    if (hooks === undefined) return;
+    route.onRequest = appendHook(route.onRequest, hooks.onRequest);
+    if (hooks.engine.refunds) route.onResponse = appendHook(route.onResponse, createOnResponse(hooks.engine));
   });
 }
 
 /**
- * The Fastify plugin: `await app.register(rateLimit, options)`, then every route registered
- * after it is limited; `config: { rateLimit: {...} }` overrides a route, `config: { rateLimit:
- * false }` exempts it. Wrapped with fastify-plugin so its hooks reach the whole app.
+ * The Fastify plugin: `await app.register(rateLimit, options)`. With `global` (default), every
+ * request Fastify answers is limited: routes registered after it (through their own hooks),
+ * routes declared before it finished loading, and not-found responses (through one catch-all
+ * onRequest hook). `config: { rateLimit: {...} }` overrides a route, `config: { rateLimit:
+ * false }` exempts it, and `fastify.rateLimit(options?)` makes a hook for anywhere else.
+ * Wrapped with fastify-plugin so its hooks reach the whole app.
  */
 export const rateLimit = fp(sluiceRateLimit, { fastify: '5.x', name: '@sluice/fastify' });

@@ -23,7 +23,11 @@ const setHeader: HeaderSink<Context> = (ctx, name, value) => {
   ctx.set(name, value);
 };
 
-/** Koa middleware for `app.use()` and @koa/router routes. Options are validated here, once. */
+/**
+ * Koa middleware for `app.use()` and @koa/router routes. Options are validated here, once. A
+ * callback that throws or rejects before the response rejects the middleware (Koa's error
+ * handling); after it (`refund`), it goes to `onCallbackError`.
+ */
 export function rateLimit(options: KoaRateLimitOptions): Middleware {
   const engine = new RateLimitEngine<Context, KoaOnLimited>(options, koaAccess);
 
@@ -51,8 +55,14 @@ export function rateLimit(options: KoaRateLimitOptions): Middleware {
   function proceed(ctx: Context, next: Next, outcome: RateLimitOutcome | undefined): unknown {
     if (outcome === undefined) return next();
     const decision = outcome.decision;
-    ctx.state.rateLimit = decision;
-    engine.writeHeaders(ctx, setHeader, outcome);
+    const stacked = engine.record(ctx, ctx, setHeader, outcome);
+    if (stacked === undefined) {
+      ctx.state.rateLimit = decision;
+      ctx.state.rateLimits = [decision];
+    } else {
+      ctx.state.rateLimit = engine.bindingDecision(outcome, stacked);
+      (ctx.state.rateLimits ??= []).push(decision);
+    }
     if (!decision.allowed) return deny(ctx, outcome);
     if (engine.refunds) ctx.res.once('finish', () => engine.afterResponse(outcome, ctx.res.statusCode));
     if (decision.delayMs > 0) return hold(ctx, next, decision.delayMs);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_TIMER_MS } from '../time/timers.js';
 
 /** True once the client's connection is gone: a request held for shaping should then not run. */
 export function clientGone(req: IncomingMessage): boolean {
@@ -6,7 +7,10 @@ export function clientGone(req: IncomingMessage): boolean {
   return socket === null || socket === undefined || socket.destroyed === true;
 }
 
-/** Resolves after `ms` without blocking the event loop (leaky-bucket shaping). */
+/**
+ * Resolves after `ms` without blocking the event loop (leaky-bucket shaping). Adapters bound
+ * `ms` by `maxDelayMs` (<= 2^31-1); the clamp keeps any other caller from a timer Node would fire at once.
+ */
 export function holdFor(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.min(ms, MAX_TIMER_MS)));
 }

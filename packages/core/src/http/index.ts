@@ -3,6 +3,8 @@ export { RateLimitEngine } from './engine.js';
 export {
   resolveRateLimitOptions,
   RATE_LIMIT_OPTION_KEYS,
+  DEFAULT_MAX_DELAY_MS,
+  CALLBACK_FAILED,
   type RateLimitOptions,
   type PoliciesOption,
   type PolicySource,
@@ -12,6 +14,8 @@ export type { RateLimitOutcome } from './outcome.js';
 export { compilePolicySet, type PolicySet } from './policy-set.js';
 export { PolicySetCache, POLICY_ARRAYS_NOT_REUSED } from './policy-set-cache.js';
 export { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
+export { kRateLimitOutcomes, bindingOutcome } from './stack.js';
+export { refusedHold } from './long-hold.js';
 export { limitedResponse, limitedStatus, PROBLEM_CONTENT_TYPE, ProblemTypes, type LimitedResponse, type RateLimitProblem } from './problem.js';
 export { clientGone, holdFor } from './hold.js';
 export { isThenable } from './thenable.js';

@@ -1,14 +1,16 @@
-import { InvalidOptionError, type StoreError } from '../errors.js';
+import { InvalidOptionError } from '../errors.js';
 import { HEADERS_FORMATS, type HeadersFormat } from '../headers/names.js';
 import { createClientIpKey } from '../keys/client-ip-key.js';
 import { assertIpv6Subnet } from '../keys/ipv6-subnet-option.js';
 import type { KeyFunction, RequestAccess } from '../keys/request-access.js';
 import { emitProcessWarning, type WarningHandler } from '../keys/warnings.js';
-import { createLimiter, type Limiter } from '../limiter/create-limiter.js';
-import { isStore, resolveLimiterOptions, type FailurePolicy, type LimiterOptions } from '../limiter/options.js';
+import { createLimiter } from '../limiter/create-limiter.js';
+import type { Limiter } from '../limiter/limiter.js';
+import { LIMITER_OPTION_KEYS, resolveLimiterOptions, type LimiterOptions } from '../limiter/options.js';
+import { isLimiter, isStore } from '../limiter/recognise.js';
 import type { Policy } from '../policies/policy.js';
 import { MemoryStore } from '../store/memory-store.js';
-import type { Store } from '../store/types.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
 import { assertKnownKeys, assertPlainObject } from '../validate.js';
 import { compilePolicySet, type PolicySet } from './policy-set.js';
 import { PolicySetCache } from './policy-set-cache.js';
@@ -16,20 +18,22 @@ import { PolicySetCache } from './policy-set-cache.js';
 /** Policies for every request, or chosen per request (plans, tiers), possibly asynchronously. */
 export type PoliciesOption<Req> = readonly Policy[] | ((req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>);
 
+/** Default `maxDelayMs`: the longest leaky-bucket hold an adapter keeps a request open for. */
+export const DEFAULT_MAX_DELAY_MS = 10_000;
+
 /** The options every adapter takes; `Req` is the framework's request (Koa: the context). */
-export interface RateLimitOptions<Req, OnLimited> {
-  /** A limiter built with `createLimiter`. Excludes the inline limiter options below. */
+export interface RateLimitOptions<Req, OnLimited> extends Omit<LimiterOptions, 'policies' | 'onWarning'> {
+  /**
+   * A limiter built with `createLimiter`. Excludes the inline limiter options (store, prefix,
+   * onStoreError, timeoutMs, onError); with `policies` as a function, each policy set becomes
+   * `limiter.withPolicies(set)` and so keeps every other setting of the limiter.
+   */
   limiter?: Limiter;
   /** Inline limiter options (see createLimiter), except that `policies` may be a function of the request. */
   policies?: PoliciesOption<Req>;
-  store?: Store;
-  prefix?: string;
-  onStoreError?: FailurePolicy;
-  timeoutMs?: number;
-  onError?: (error: StoreError) => void;
-  /** The client key. Default: the client IP as the framework resolved it (trust proxy applied). */
+  /** The client key (sync or async). Default: the client IP as the framework resolved it (trust proxy applied). */
   key?: KeyFunction<Req>;
-  /** Units this request costs (integer >= 1). Default 1. */
+  /** Units this request costs (a safe integer >= 1, sync or async). Default 1. A bad value goes to the framework's error handling. */
   cost?: (req: Req) => number | PromiseLike<number>;
   /** True to let the request through uncounted and without headers. */
   skip?: (req: Req) => boolean | PromiseLike<boolean>;
@@ -39,11 +43,26 @@ export interface RateLimitOptions<Req, OnLimited> {
   legacyHeaders?: boolean;
   /** Replaces the default 429 problem+json response (the rate-limit headers are already set). */
   onLimited?: OnLimited;
-  /** After the response: true gives the request's cost back (e.g. `status => status < 400` to count only failures). */
-  refund?: (statusCode: number) => boolean;
+  /**
+   * After the response: true gives the request's cost back (e.g. `status => status < 400` to
+   * count only failures). May be async. A throw or rejection goes to `onCallbackError`.
+   */
+  refund?: (statusCode: number) => boolean | PromiseLike<boolean>;
   /** IPv6 prefix length the default key groups clients by (1..128), or false. Default 64. */
   ipv6Subnet?: number | false;
-  /** Where one-time configuration warnings go. Default: `process.emitWarning`. */
+  /**
+   * Longest leaky-bucket hold in ms (integer 0..2^31-1). An admitted request whose `delayMs` is
+   * longer is refused with 429 and a Retry-After for when its hold would fit, and its cost is
+   * refunded. Default 10_000.
+   */
+  maxDelayMs?: number;
+  /**
+   * Errors that happen after the response was sent, where no framework error handler can take
+   * them: `refund` threw or rejected, or the refund itself failed. Default: a one-line warning
+   * through `onWarning` (code SLUICE_CALLBACK_FAILED). Never thrown into the event loop.
+   */
+  onCallbackError?: (error: unknown) => void;
+  /** Where one-time configuration warnings go. Default: the limiter's `onWarning`, else `process.emitWarning`. */
   onWarning?: WarningHandler;
 }
 
@@ -64,10 +83,16 @@ export interface ResolvedRateLimitOptions<Req, OnLimited> {
   headers: HeadersFormat | false;
   legacyHeaders: boolean;
   onLimited: OnLimited | undefined;
-  refund: ((statusCode: number) => boolean) | undefined;
+  refund: ((statusCode: number) => boolean | PromiseLike<boolean>) | undefined;
+  maxDelayMs: number;
+  onCallbackError: (error: unknown) => void;
+  onWarning: WarningHandler;
 }
 
-const LIMITER_OPTION_KEYS = ['store', 'policies', 'prefix', 'onStoreError', 'timeoutMs', 'onError'] as const;
+/** The limiter options that `limiter` stands for (onWarning is also the adapter's own option). */
+const INLINE_LIMITER_KEYS = LIMITER_OPTION_KEYS.filter((name) => name !== 'onWarning');
+
+/** Every option name an adapter accepts, derived from the limiter's own list. */
 export const RATE_LIMIT_OPTION_KEYS: readonly string[] = [
   'limiter',
   ...LIMITER_OPTION_KEYS,
@@ -79,18 +104,13 @@ export const RATE_LIMIT_OPTION_KEYS: readonly string[] = [
   'onLimited',
   'refund',
   'ipv6Subnet',
-  'onWarning',
+  'maxDelayMs',
+  'onCallbackError',
 ];
 
-export function isLimiter(value: unknown): value is Limiter {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Limiter).decide === 'function' &&
-    Array.isArray((value as Limiter).policies) &&
-    isStore((value as Limiter).store)
-  );
-}
+const CALLBACK_OPTIONS = ['key', 'cost', 'skip', 'onLimited', 'refund', 'onWarning', 'onCallbackError'] as const;
+
+export const CALLBACK_FAILED = 'SLUICE_CALLBACK_FAILED';
 
 function assertOptionalFunction(options: Record<string, unknown>, name: string): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') {
@@ -110,40 +130,76 @@ function resolveBoolean(value: unknown, option: string): boolean {
   return value;
 }
 
+function resolveMaxDelayMs(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_DELAY_MS;
+  // A hold is one timer: Node clamps longer timers to 1 ms.
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError('maxDelayMs', value, `an integer from 0 to ${MAX_TIMER_MS} (ms)`);
+  }
+  return value;
+}
+
 /** `limiter` stands for all inline limiter options; giving both is ambiguous. */
 function assertLimiterAlone(options: Record<string, unknown>): Limiter {
   if (!isLimiter(options.limiter)) throw new InvalidOptionError('limiter', options.limiter, 'a Limiter made by createLimiter()');
-  for (const name of LIMITER_OPTION_KEYS) {
-    if (options[name] !== undefined) {
+  for (const name of INLINE_LIMITER_KEYS) {
+    if (name !== 'policies' && options[name] !== undefined) {
       throw new InvalidOptionError(name, options[name], 'nothing when `limiter` is given (set it on the limiter instead)');
     }
   }
   return options.limiter;
 }
 
-function inlineLimiterOptions(options: Record<string, unknown>): Omit<LimiterOptions, 'policies'> {
-  const inline: Record<string, unknown> = {};
-  for (const name of LIMITER_OPTION_KEYS) if (name !== 'policies' && options[name] !== undefined) inline[name] = options[name];
+function inlineLimiterOptions(options: Record<string, unknown>, onWarning: WarningHandler): Omit<LimiterOptions, 'policies'> {
+  const inline: Record<string, unknown> = { onWarning };
+  for (const name of INLINE_LIMITER_KEYS) if (name !== 'policies' && options[name] !== undefined) inline[name] = options[name];
   return inline as Omit<LimiterOptions, 'policies'>;
 }
 
 function resolvePolicySource<Req>(options: Record<string, unknown>, onWarning: WarningHandler): PolicySource<Req> {
-  if (options.limiter !== undefined) return { fixed: compilePolicySet(assertLimiterAlone(options)) };
   const policies = options.policies;
+  if (options.limiter !== undefined) {
+    const limiter = assertLimiterAlone(options);
+    if (policies === undefined) return { fixed: compilePolicySet(limiter) };
+    if (typeof policies !== 'function') {
+      throw new InvalidOptionError('policies', policies, 'a function of the request when `limiter` is given (or the limiter alone)');
+    }
+    return {
+      perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>,
+      cache: new PolicySetCache((set) => limiter.withPolicies(set), onWarning),
+    };
+  }
+  const inline = inlineLimiterOptions(options, onWarning);
   if (typeof policies !== 'function') {
     // createLimiter validates everything, naming `policies[i]` etc.
-    return { fixed: compilePolicySet(createLimiter({ ...inlineLimiterOptions(options), policies: policies as readonly Policy[] })) };
+    return { fixed: compilePolicySet(createLimiter({ ...inline, policies: policies as readonly Policy[] })) };
   }
-  const inline = inlineLimiterOptions(options);
   if (inline.store !== undefined && !isStore(inline.store)) {
     throw new InvalidOptionError('store', inline.store, 'a Store (consume, reset, algorithms)');
   }
   // Every per-request limiter must share one store, so create the default one here.
-  const store = inline.store ?? new MemoryStore();
-  resolveLimiterOptions({ ...inline, store }, { policiesPerRequest: true });
-  return {
-    perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>,
-    cache: new PolicySetCache({ ...inline, store }, onWarning),
+  const settings = { ...inline, store: inline.store ?? new MemoryStore() };
+  resolveLimiterOptions(settings, { policiesPerRequest: true });
+  // The first set builds a limiter; every later one is its sibling, so all share every setting.
+  let template: Limiter | undefined;
+  const derive = (set: readonly Policy[]): Limiter => {
+    if (template !== undefined) return template.withPolicies(set);
+    const limiter = createLimiter({ ...settings, policies: set });
+    template = limiter;
+    return limiter;
+  };
+  return { perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>, cache: new PolicySetCache(derive, onWarning) };
+}
+
+/** The default `onCallbackError`: one warning line per failure, through `onWarning`. */
+function warnCallbackFailed(onWarning: WarningHandler): (error: unknown) => void {
+  return (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      onWarning({ code: CALLBACK_FAILED, message: `A rate-limit callback failed after the response: ${message}` });
+    } catch {
+      // A throwing warning handler must not reach the event loop either.
+    }
   };
 }
 
@@ -158,8 +214,9 @@ export function resolveRateLimitOptions<Req, OnLimited>(
 ): ResolvedRateLimitOptions<Req, OnLimited> {
   assertPlainObject(options, 'rateLimit options');
   assertKnownKeys(options, new Set([...RATE_LIMIT_OPTION_KEYS, ...extraKeys]), '');
-  for (const name of ['key', 'cost', 'skip', 'onLimited', 'refund', 'onWarning']) assertOptionalFunction(options, name);
-  const onWarning = (options.onWarning as WarningHandler | undefined) ?? emitProcessWarning;
+  for (const name of CALLBACK_OPTIONS) assertOptionalFunction(options, name);
+  const limiterWarning = isLimiter(options.limiter) ? options.limiter.options?.onWarning : undefined;
+  const onWarning = (options.onWarning as WarningHandler | undefined) ?? limiterWarning ?? emitProcessWarning;
   if (options.key !== undefined && options.ipv6Subnet !== undefined) {
     throw new InvalidOptionError('ipv6Subnet', options.ipv6Subnet, 'nothing when `key` is given (pass it to keys.ip({ ipv6Subnet }))');
   }
@@ -175,5 +232,8 @@ export function resolveRateLimitOptions<Req, OnLimited>(
     legacyHeaders: resolveBoolean(options.legacyHeaders, 'legacyHeaders'),
     onLimited: options.onLimited as OnLimited | undefined,
     refund: options.refund as ResolvedRateLimitOptions<Req, OnLimited>['refund'],
+    maxDelayMs: resolveMaxDelayMs(options.maxDelayMs),
+    onCallbackError: (options.onCallbackError as ((error: unknown) => void) | undefined) ?? warnCallbackFailed(onWarning),
+    onWarning,
   };
 }

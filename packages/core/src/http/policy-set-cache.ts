@@ -1,5 +1,4 @@
-import { createLimiter } from '../limiter/create-limiter.js';
-import type { LimiterOptions } from '../limiter/options.js';
+import type { Limiter } from '../limiter/limiter.js';
 import type { Policy } from '../policies/policy.js';
 import type { WarningHandler } from '../keys/warnings.js';
 import { compilePolicySet, type PolicySet } from './policy-set.js';
@@ -11,7 +10,8 @@ export const POLICY_ARRAYS_NOT_REUSED = 'SLUICE_POLICY_ARRAYS_NOT_REUSED';
 
 /**
  * Per-request policies (plans, tiers): one limiter per distinct policies array, found by the
- * array's identity, all sharing one store. Policy ids encode their parameters, so tiers that
+ * array's identity. `derive` builds it (a sibling via `limiter.withPolicies`, so every set
+ * shares the store and every other setting). Policy ids encode their parameters, so tiers that
  * share a policy object share its state, and tiers that differ never collide.
  */
 export class PolicySetCache {
@@ -19,15 +19,15 @@ export class PolicySetCache {
   private compilations = 0;
 
   constructor(
-    private readonly limiterOptions: Omit<LimiterOptions, 'policies'>,
+    private readonly derive: (policies: readonly Policy[]) => Limiter,
     private readonly onWarning: WarningHandler,
   ) {}
 
   get(policies: readonly Policy[]): PolicySet {
     const cached = this.sets.get(policies);
     if (cached !== undefined) return cached;
-    // createLimiter validates the array (typed errors naming `policies[i]`), once per array.
-    const set = compilePolicySet(createLimiter({ ...this.limiterOptions, policies }));
+    // The limiter validates the array (typed errors naming `policies[i]`), once per array.
+    const set = compilePolicySet(this.derive(policies));
     this.sets.set(policies, set);
     if (++this.compilations === SUSPICIOUS_COMPILATIONS) {
       this.onWarning({

@@ -16,13 +16,13 @@ export interface RateLimitProblem {
   title: string;
   status: number;
   detail: string;
-  /** The draft's extension member: names of the policies this request exceeded. */
-  'violated-policies': string[];
+  /** The draft's extension member: names of the policies this request exceeded (absent when nothing was measured). */
+  'violated-policies'?: string[];
   /** The binding policy (the one with the longest wait). */
   policy: string;
   /** Seconds until a retry can pass, as in Retry-After; absent when it never can. */
   retryAfter?: number;
-  /** Set when the failure policy, not a measured quota, refused the request. */
+  /** Why the store gave no answer, when the failure policy (no store) refused the request. */
   degraded?: string;
 }
 
@@ -31,9 +31,12 @@ export interface LimitedResponse {
   problem: RateLimitProblem;
 }
 
-/** 503 when the store failed and the failure policy refused (the client exceeded nothing), else 429. */
+/**
+ * 503 when no store measured anything and the failure policy refused (the client exceeded
+ * nothing), else 429: a fallback store's denial is a real quota decision.
+ */
 export function limitedStatus(decision: Decision): number {
-  return decision.degraded === undefined ? 429 : 503;
+  return decision.decidedBy === 'failure-policy' ? 503 : 429;
 }
 
 function seconds(count: number): string {
@@ -41,31 +44,29 @@ function seconds(count: number): string {
 }
 
 /**
- * The default answer to a denied request: 429 with quota-exceeded; 503 with
- * temporary-reduced-capacity when the store failed and `onStoreError: 'deny'` refused it
- * (the client did nothing wrong); 429 without retryAfter when the cost exceeds what the policy
- * can ever admit (retrying cannot help).
+ * The default answer to a denied request: 429 with quota-exceeded (also for a fallback store's
+ * denial); 503 with temporary-reduced-capacity when no store could answer and `onStoreError:
+ * 'deny'` refused it (the client did nothing wrong, and no policy was measured, so no
+ * violated-policies); 429 without retryAfter when the cost exceeds what the policy can ever
+ * admit (retrying cannot help).
  */
 export function limitedResponse(outcome: RateLimitOutcome): LimitedResponse {
   const { decision, cost } = outcome;
+  if (decision.decidedBy === 'failure-policy') {
+    const wait = retryAfterSeconds(decision.retryAfterMs);
+    const problem: RateLimitProblem = {
+      type: ProblemTypes.TEMPORARY_REDUCED_CAPACITY,
+      title: 'Temporary Reduced Capacity',
+      status: 503,
+      detail: `The rate limiter cannot check quotas right now, so requests are refused; retry in ${seconds(wait)}.`,
+      policy: decision.policy,
+      retryAfter: wait,
+    };
+    if (decision.degraded !== undefined) problem.degraded = decision.degraded;
+    return { status: 503, problem };
+  }
   const violated: string[] = [];
   for (const result of decision.results) if (!result.allowed) violated.push(result.policy);
-  if (decision.degraded !== undefined) {
-    const wait = retryAfterSeconds(decision.retryAfterMs);
-    return {
-      status: 503,
-      problem: {
-        type: ProblemTypes.TEMPORARY_REDUCED_CAPACITY,
-        title: 'Temporary Reduced Capacity',
-        status: 503,
-        detail: `The rate limiter cannot check quotas right now, so requests are refused; retry in ${seconds(wait)}.`,
-        'violated-policies': violated,
-        policy: decision.policy,
-        retryAfter: wait,
-        degraded: decision.degraded,
-      },
-    };
-  }
   if (decision.retryAfterMs === Infinity) {
     return quotaExceeded(
       decision,

@@ -3,16 +3,52 @@ import { draft7RateLimitValue } from '../headers/draft-7.js';
 import { legacyResetValue } from '../headers/legacy.js';
 import { HeaderNames, type HeadersFormat } from '../headers/names.js';
 import { resetSeconds, retryAfterSeconds } from '../headers/seconds.js';
+import type { Decision } from '../limiter/decision.js';
 import type { RateLimitOutcome } from './outcome.js';
+import { bindingOutcome } from './stack.js';
 
 /** Sets one response header on a framework's response object (a module-level function, not a per-request closure). */
 export type HeaderSink<Target> = (target: Target, name: string, value: string) => void;
 
+/** Figures were measured by a store (primary or fallback); the failure policy measured nothing. */
+export function measured(decision: Decision): boolean {
+  return decision.decidedBy !== 'failure-policy';
+}
+
+/** draft-10 values over several middlewares' outcomes: every policy of every one, in order. */
+function writeDraft10List<Target>(target: Target, sink: HeaderSink<Target>, outcomes: readonly RateLimitOutcome[]): void {
+  let policy = '';
+  let rateLimit = '';
+  for (const { decision, policySet } of outcomes) {
+    policy += (policy === '' ? '' : ', ') + policySet.draft10Policy;
+    if (measured(decision)) rateLimit += (rateLimit === '' ? '' : ', ') + draft10RateLimitValue(decision.results, policySet.quotedNames);
+  }
+  sink(target, HeaderNames.RATE_LIMIT_POLICY, policy);
+  if (rateLimit !== '') sink(target, HeaderNames.RATE_LIMIT, rateLimit);
+}
+
+/** The longest finite wait among denials, or undefined when none can ever pass. */
+function longestWait(outcomes: readonly RateLimitOutcome[]): number | undefined {
+  let wait: number | undefined;
+  for (const { decision } of outcomes) {
+    if (!decision.allowed && decision.retryAfterMs !== Infinity && (wait === undefined || decision.retryAfterMs > wait)) {
+      wait = decision.retryAfterMs;
+    }
+  }
+  return wait;
+}
+
 /**
- * Writes the rate-limit headers for a decision. A degraded decision (the store failed and the
- * failure policy decided) gets only RateLimit-Policy, which is configuration and still true:
- * no remaining/reset figures, because none were measured. Retry-After goes on every denial
- * that a retry can pass, never for a cost the policy can never admit.
+ * Writes the rate-limit headers for a decision. A degraded decision (decidedBy
+ * 'failure-policy': no store measured anything) gets only RateLimit-Policy, which is
+ * configuration and still true; a fallback store's decision is measured and gets everything.
+ * Retry-After goes on every denial that a retry can pass, never for a cost the policy can never
+ * admit.
+ *
+ * `stacked` holds every outcome of this request when several Sluice middlewares decided on it:
+ * draft-10 then lists every policy of every middleware in one RateLimit-Policy and one
+ * RateLimit; draft-7, draft-6 and legacy headers (one policy each) describe the binding
+ * (most restrictive) decision; Retry-After is the longest wait among denials.
  */
 export function writeRateLimitHeaders<Target>(
   target: Target,
@@ -20,16 +56,21 @@ export function writeRateLimitHeaders<Target>(
   outcome: RateLimitOutcome,
   format: HeadersFormat | false,
   legacy: boolean,
+  stacked?: readonly RateLimitOutcome[],
 ): void {
-  const { decision, policySet } = outcome;
-  const measured = decision.degraded === undefined;
+  const subject = stacked === undefined ? outcome : bindingOutcome(stacked);
+  const { decision, policySet } = subject;
+  const isMeasured = measured(decision);
   if (format === 'draft-10') {
-    sink(target, HeaderNames.RATE_LIMIT_POLICY, policySet.draft10Policy);
-    if (measured) sink(target, HeaderNames.RATE_LIMIT, draft10RateLimitValue(decision.results, policySet.quotedNames));
+    if (stacked !== undefined) writeDraft10List(target, sink, stacked);
+    else {
+      sink(target, HeaderNames.RATE_LIMIT_POLICY, policySet.draft10Policy);
+      if (isMeasured) sink(target, HeaderNames.RATE_LIMIT, draft10RateLimitValue(decision.results, policySet.quotedNames));
+    }
   } else if (format !== false) {
     const policy = policySet.singlePolicy.get(decision.policy);
     if (policy !== undefined) sink(target, HeaderNames.RATE_LIMIT_POLICY, policy);
-    if (measured) {
+    if (isMeasured) {
       const reset = resetSeconds(decision);
       if (format === 'draft-7') {
         sink(target, HeaderNames.RATE_LIMIT, draft7RateLimitValue(decision.limit, decision.remaining, reset));
@@ -40,12 +81,11 @@ export function writeRateLimitHeaders<Target>(
       }
     }
   }
-  if (legacy && measured) {
+  if (legacy && isMeasured) {
     sink(target, HeaderNames.LEGACY_LIMIT, String(decision.limit));
     sink(target, HeaderNames.LEGACY_REMAINING, String(decision.remaining));
     sink(target, HeaderNames.LEGACY_RESET, String(legacyResetValue(Date.now(), resetSeconds(decision))));
   }
-  if (!decision.allowed && decision.retryAfterMs !== Infinity) {
-    sink(target, HeaderNames.RETRY_AFTER, String(retryAfterSeconds(decision.retryAfterMs)));
-  }
+  const wait = stacked === undefined ? (decision.allowed || decision.retryAfterMs === Infinity ? undefined : decision.retryAfterMs) : longestWait(stacked);
+  if (wait !== undefined) sink(target, HeaderNames.RETRY_AFTER, String(retryAfterSeconds(wait)));
 }
