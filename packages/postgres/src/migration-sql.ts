@@ -1,5 +1,5 @@
-import { assertKnownKeys, assertPlainObject, InvalidOptionError } from '@sluice/core';
-import { assertIdentifier } from './identifiers.js';
+import { assertKnownKeys, assertPlainObject } from '@sluice/core';
+import { optionalBoolean, optionalIdentifier } from './options.js';
 import { MIGRATIONS } from './sql/migrations.js';
 import { objectNames } from './sql/names.js';
 
@@ -16,11 +16,8 @@ export interface MigrationSqlOptions {
 export function migrationSql(options: MigrationSqlOptions = {}): string {
   assertPlainObject(options, 'migrationSql options');
   assertKnownKeys(options, new Set(['schema', 'table', 'unlogged']), '');
-  if (options.unlogged !== undefined && typeof options.unlogged !== 'boolean') {
-    throw new InvalidOptionError('unlogged', options.unlogged, 'true or false');
-  }
-  const schema = assertIdentifier(options.schema ?? 'public', 'schema');
-  const table = assertIdentifier(options.table ?? 'sluice_state', 'table');
-  const settings = { names: objectNames(schema, table), unlogged: options.unlogged === true };
+  const schema = optionalIdentifier(options.schema, 'schema', 'public');
+  const table = optionalIdentifier(options.table, 'table', 'sluice_state');
+  const settings = { names: objectNames(schema, table), unlogged: optionalBoolean(options.unlogged, 'unlogged', false) };
   return MIGRATIONS.map((migration) => migration.sql(settings)).join('\n');
 }

@@ -3,14 +3,15 @@ import {
   ErrorCodes,
   msToMicros,
   StoreError,
-  toStoreError,
   type Policy,
   type PolicyResult,
   type Store,
   type StoreRequest,
 } from '@sluice/core';
 import pg, { type Pool, type QueryArrayConfig } from 'pg';
-import { storeFailure } from './errors.js';
+import { AutoMigration } from './auto-migration.js';
+import { PREPARED_STATEMENT_MISMATCH, storeFailure } from './errors.js';
+import { assertStorableKey } from './key-guard.js';
 import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { buildPlan, type PolicyPlan } from './policy-plan.js';
@@ -24,9 +25,10 @@ const MAX_COST = Number.MAX_SAFE_INTEGER;
 
 /**
  * Rate-limit state in PostgreSQL. Every `consume` is one SQL statement (a call of the
- * decision function `migrate()` installs), sent as a named prepared statement: the rows are
- * locked, every policy evaluated and the request committed all-or-nothing inside it, on the
- * database clock unless `nowMs` is given.
+ * decision function `migrate()` installs), sent as a named prepared statement (or an unnamed
+ * one: `preparedStatements: false`, for poolers): the rows are locked, every policy evaluated
+ * and the request committed all-or-nothing inside it, on the database clock unless `nowMs`
+ * is given.
  */
 export class PostgresStore implements Store {
   readonly algorithms = ALGORITHMS;
@@ -36,10 +38,12 @@ export class PostgresStore implements Store {
   private readonly unlogged: boolean;
   private readonly sweepBatch: number;
   private readonly onError: ((error: StoreError) => void) | undefined;
-  private readonly decideQuery: { name: string; text: string };
+  private readonly decideText: string;
+  /** The prepared statement's name; undefined: unnamed statements (set, or switched to for a pooler). */
+  private decideName: string | undefined;
   private readonly plans = new WeakMap<readonly Policy[], PolicyPlan>();
   private readonly sweepTimer: SweepTimer | undefined;
-  private migrating: Promise<unknown> | undefined;
+  private migration: AutoMigration | undefined;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
@@ -55,31 +59,31 @@ export class PostgresStore implements Store {
     if (this.ownsPool || this.pool.listenerCount('error') === 0) {
       this.pool.on('error', (error) => this.report(error));
     }
-    const text =
+    this.decideText =
       `SELECT ${this.names.qualifiedDecide}` +
       '($1::text, $2::text[], $3::smallint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint, $8::smallint, $9::bigint)';
-    this.decideQuery = { name: statementName(text), text };
+    this.decideName = resolved.preparedStatements ? statementName(this.decideText) : undefined;
     if (resolved.autoMigrate) {
-      this.migrating = this.migrate().then(
-        () => (this.migrating = undefined),
-        (error: unknown) => this.report(error),
-      );
+      this.migration = new AutoMigration(() => this.migrate(), (error) => this.report(error));
     }
     if (resolved.sweepIntervalMs !== false) {
-      this.sweepTimer = new SweepTimer(resolved.sweepIntervalMs, () => this.sweep(), (error) => this.report(error));
+      // Nothing to sweep (and only a failure to report) before autoMigrate has made the table.
+      const sweep = () => (this.migration === undefined || this.migration.succeeded ? this.sweep() : Promise.resolve(0));
+      this.sweepTimer = new SweepTimer(resolved.sweepIntervalMs, sweep, (error) => this.report(error));
       this.sweepTimer.start();
     }
   }
 
   async consume(request: StoreRequest): Promise<PolicyResult[]> {
-    if (this.closed) throw new StoreError('PostgresStore is closed.', { code: ErrorCodes.STORE_CLOSED });
-    if (this.migrating !== undefined) await this.migrating;
+    this.assertOpen();
+    assertStorableKey(request.key);
+    if (this.migration !== undefined) await this.whenMigrated();
     const plan = this.planFor(request.policies);
     const mode = MODE_CODES[request.mode];
     if (mode === undefined) throw new StoreError(`PostgresStore: unknown mode ${JSON.stringify(request.mode)}.`);
     const query: QueryArrayConfig = {
-      name: this.decideQuery.name,
-      text: this.decideQuery.text,
+      name: this.decideName,
+      text: this.decideText,
       rowMode: 'array',
       values: [
         request.key,
@@ -95,8 +99,7 @@ export class PostgresStore implements Store {
     };
     let figures: number[];
     try {
-      const result = await this.pool.query(query);
-      figures = result.rows[0]![0] as number[];
+      figures = await this.decide(query);
     } catch (error) {
       throw storeFailure(error, this.names);
     }
@@ -104,8 +107,9 @@ export class PostgresStore implements Store {
   }
 
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
-    if (this.closed) throw new StoreError('PostgresStore is closed.', { code: ErrorCodes.STORE_CLOSED });
-    if (this.migrating !== undefined) await this.migrating;
+    this.assertOpen();
+    assertStorableKey(key);
+    if (this.migration !== undefined) await this.whenMigrated();
     const keys = policies.map((policy) => key + ':' + policy.id).sort();
     try {
       await this.pool.query({ text: `DELETE FROM ${this.names.qualifiedTable} WHERE key = ANY($1::text[])`, values: [keys] });
@@ -119,7 +123,7 @@ export class PostgresStore implements Store {
     try {
       return await migrate(this.pool, { names: this.names, unlogged: this.unlogged });
     } catch (error) {
-      throw toStoreError(error);
+      throw storeFailure(error, this.names);
     }
   }
 
@@ -135,13 +139,50 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Stops the sweep timer and ends the pool if the store made it (never a pool it was handed). */
+  /** Stops the sweep and migration timers and ends the pool if the store made it (never a pool it was handed). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.sweepTimer?.stop();
-    await this.migrating;
+    await this.migration?.stop();
     if (this.ownsPool) await this.pool.end();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('PostgresStore is closed.', { code: ErrorCodes.STORE_CLOSED });
+  }
+
+  private async whenMigrated(): Promise<void> {
+    await this.migration!.ready();
+    // Done for good: later decisions skip the check.
+    this.migration = undefined;
+  }
+
+  /**
+   * Runs the decision statement. A server that does not hold the named statement as pg
+   * expects (26000: missing, 42P05: already there) sits behind a pooler that moves clients
+   * between server connections: switch to unnamed statements and run it again. Safe, as the
+   * failed statement never executed (the error comes from its Parse or Bind).
+   */
+  private async decide(query: QueryArrayConfig): Promise<number[]> {
+    try {
+      return (await this.pool.query(query)).rows[0]![0] as number[];
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (query.name === undefined || typeof code !== 'string' || !PREPARED_STATEMENT_MISMATCH.has(code)) throw error;
+      if (this.decideName !== undefined) {
+        this.decideName = undefined;
+        this.report(
+          new StoreError(
+            `PostgresStore: the server does not keep prepared statements per connection (${String(code)}: ` +
+              `${(error as Error).message}); a pooler in transaction mode? Switched to unnamed statements. ` +
+              'Pass preparedStatements: false to start that way.',
+            { cause: error, configuration: true },
+          ),
+        );
+      }
+      return (await this.pool.query({ ...query, name: undefined })).rows[0]![0] as number[];
+    }
   }
 
   private planFor(policies: readonly Policy[]): PolicyPlan {
@@ -154,6 +195,12 @@ export class PostgresStore implements Store {
   }
 
   private report(error: unknown): void {
-    this.onError?.(storeFailure(error, this.names));
+    if (this.onError === undefined) return;
+    try {
+      this.onError(storeFailure(error, this.names));
+    } catch (hookError) {
+      // A throwing hook must not crash the app (this runs on timers and pool events).
+      process.emitWarning(hookError instanceof Error ? hookError : String(hookError));
+    }
   }
 }

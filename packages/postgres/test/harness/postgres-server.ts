@@ -1,18 +1,23 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, serverUser, stopChild, waitForExit } from './processes';
 
 /**
  * Starts a throwaway PostgreSQL for tests: initdb in a temp dir, `postgres` on a free
  * loopback port with its socket in that dir. As root (initdb refuses root) both run as the
  * unprivileged `postgres` system user. Stopped by PID, temp dir removed.
+ *
+ * Authentication: the superuser connects without a password (trust); every other role over
+ * TCP needs its password (scram-sha-256), so tests can provoke a wrong-password failure.
  */
 export interface PostgresServer {
   connectionString: string;
   port: number;
+  /** The superuser the connection string names. */
+  user: string;
   /** PID of the postmaster this harness started. */
   pid: number;
   stop(): Promise<void>;
@@ -40,34 +45,6 @@ function findBinaries(): { initdb: string; postgres: string } {
   throw new Error(INSTALL_HINT);
 }
 
-/** The uid/gid to run the server as: our own, or the `postgres` user when we are root. */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
-  const uid = id('-u');
-  const gid = id('-g');
-  if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error(
-      'Running as root, and initdb refuses root: the unprivileged `postgres` user is needed. ' +
-        'Install the Debian package `postgresql` (it creates that user), or set DATABASE_URL.',
-    );
-  }
-  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function run(command: string, args: string[], user: { uid: number; gid: number } | undefined): void {
   const result = spawnSync(command, args, { encoding: 'utf8', ...(user ?? {}) });
   if (result.status !== 0) {
@@ -93,18 +70,21 @@ async function waitUntilReady(connectionString: string, child: ChildProcess, log
   }
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
+export interface StartOptions {
+  /** Listen on this port (e.g. one a store is already trying to reach). Default: a free one. */
+  port?: number;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+function hbaConf(superuser: string): string {
+  return [
+    'local all all trust',
+    `host all ${superuser} 127.0.0.1/32 trust`,
+    'host all all 127.0.0.1/32 scram-sha-256',
+    '',
+  ].join('\n');
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
   const { initdb, postgres } = findBinaries();
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-pg-'));
@@ -116,14 +96,16 @@ export async function startPostgres(): Promise<PostgresServer> {
   const superuser = user ? 'postgres' : userInfo().username;
   try {
     run(initdb, ['-D', dataDir, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], user);
+    writeFileSync(join(dataDir, 'pg_hba.conf'), hbaConf(superuser));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const statStatements = existsSync(join(postgres, '..', '..', 'lib', 'pg_stat_statements.so'));
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  // A given port is tried once; a free port is retried, as another process may take it first.
+  for (let attempt = 0; attempt < (options.port === undefined ? 3 : 1); attempt++) {
+    const port = options.port ?? (await freePort());
     const args = [
       '-D', dataDir,
       '-p', String(port),
@@ -160,16 +142,13 @@ export async function startPostgres(): Promise<PostgresServer> {
     return {
       connectionString,
       port,
+      user: superuser,
       pid,
       stop: async () => {
         if (stopped) return;
         stopped = true;
         // SIGINT: fast shutdown (disconnects clients); SIGKILL only if it hangs.
-        if (child.exitCode === null) process.kill(pid, 'SIGINT');
-        if (!(await waitForExit(child, 10_000))) {
-          process.kill(pid, 'SIGKILL');
-          await waitForExit(child, 5_000);
-        }
+        await stopChild(child, 'SIGINT', 10_000);
         process.removeListener('exit', kill);
         rmSync(dir, { recursive: true, force: true });
       },
