@@ -40,6 +40,8 @@ describe('a Redis that goes down', () => {
     const error = await store.consume({ key: 'sluice:{down}', policies, cost: 1, mode: 'consume' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).cause).toBeInstanceOf(Error);
+    // An outage, not a setup mistake: the limiter must not call it a misconfiguration.
+    expect((error as StoreError).configuration).toBe(false);
     await expect(store.reset('sluice:{down}', policies)).rejects.toBeInstanceOf(StoreError);
   });
 

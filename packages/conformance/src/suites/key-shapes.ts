@@ -35,8 +35,7 @@ export function keyShapesSuite(ctx: SuiteContext, algorithms: readonly Algorithm
   function assertAnswered(decision: Decision, errors: readonly StoreError[], where: string): void {
     assert.equal(errors.length, 0, `${where}: the store failed: ${errors[0]?.message}`);
     assert.equal(decision.degraded, undefined, `${where}: the decision is degraded (${String(decision.degraded)})`);
-    const decidedBy = (decision as { decidedBy?: string }).decidedBy;
-    assert.ok(decidedBy === undefined || decidedBy === 'store', `${where}: decided by ${String(decidedBy)}, not the store`);
+    assert.equal(decision.decidedBy, 'store', `${where}: decided by ${decision.decidedBy}, not the store`);
   }
 
   async function assertRemaining(p: Probe, expected: number, keys: typeof KEY_SHAPES, mode: 'consume' | 'peek', what: string) {
