@@ -17,6 +17,7 @@ function policyArgs(policy: Policy): string[] {
 }
 
 function prepare(policies: readonly Policy[]): PreparedPolicies {
+  if (!Array.isArray(policies)) throw new InvalidOptionError('policies', policies, 'an array of policies');
   const keySuffixes: string[] = [];
   const args: string[] = [];
   const ids = new Set<string>();
@@ -41,7 +42,8 @@ const cache = new WeakMap<readonly Policy[], PreparedPolicies>();
 
 /** Cached by array identity: a limiter passes the same frozen array on every call. */
 export function preparedPolicies(policies: readonly Policy[]): PreparedPolicies {
-  let prepared = cache.get(policies);
+  // A primitive is not a WeakMap key: get() answers undefined and prepare() refuses it.
+  let prepared = typeof policies === 'object' && policies !== null ? cache.get(policies) : undefined;
   if (prepared === undefined) {
     prepared = prepare(policies);
     cache.set(policies, prepared);

@@ -24,6 +24,21 @@ describe('RedisStore options', () => {
     expect(invalid({ client: 'redis://localhost' }).code).toBe(ErrorCodes.INVALID_OPTION);
   });
 
+  test.each([
+    ['the options object', (value: unknown) => value, 'RedisStore options'],
+    ['client', (value: unknown) => ({ client: value }), 'client'],
+    ['prefix', (value: unknown) => ({ client, prefix: value }), 'prefix'],
+  ])('%s: null, NaN and wrong types get the typed error naming the option', (_, options, option) => {
+    const bad: unknown[] = [null, NaN, 0, 42, true, '', [], () => {}, Symbol('x'), 10n, new Map(), Object.create({ client })];
+    expect(bad.length).toBeGreaterThan(0);
+    for (const value of bad) {
+      const error = invalid(options(value));
+      expect(error.code).toBe(ErrorCodes.INVALID_OPTION);
+      expect(error.option).toBe(option);
+      expect(error.message).toContain(`\`${option}\``);
+    }
+  });
+
   test('rejects unknown options by name', () => {
     const error = invalid({ client, url: 'redis://localhost' });
     expect(error.code).toBe(ErrorCodes.UNKNOWN_OPTION);
@@ -58,6 +73,10 @@ describe('RedisStore options', () => {
     await expect(store.consume({ key, policies, cost: 1.5, mode: 'consume' })).rejects.toMatchObject({ option: 'cost' });
     await expect(store.consume({ key, policies, cost: 1, mode: 'charge' as 'consume' })).rejects.toMatchObject({ option: 'mode' });
     await expect(store.consume({ key, policies, cost: 1, mode: 'peek', nowMs: NaN })).rejects.toMatchObject({ option: 'nowMs' });
+    for (const notArray of [null, 'fw', 42, { 0: policies[0] }]) {
+      await expect(store.consume({ key, policies: notArray as never, cost: 1, mode: 'peek' })).rejects.toMatchObject({ option: 'policies' });
+      await expect(store.reset(key, notArray as never)).rejects.toMatchObject({ option: 'policies' });
+    }
     const fake = { ...policies[0]! };
     await expect(store.consume({ key, policies: [fake], cost: 1, mode: 'peek' })).rejects.toMatchObject({ option: 'policies[0]' });
     await expect(store.consume({ key, policies: [policies[0]!, policies[0]!], cost: 1, mode: 'peek' })).rejects.toMatchObject({
