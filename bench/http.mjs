@@ -103,6 +103,7 @@ function analyse(framework, slices, summary) {
       // Throughput ratio to bare (wall clock) and the same from server CPU per request.
       vsBare: bootstrap(rounds.map((r) => r[id].rate / r.bare.rate)),
       vsBareCpu: bootstrap(rounds.map((r) => r.bare.cpuUsPerRequest / r[id].cpuUsPerRequest)),
+      vsPeer: bootstrap(rounds.map((r) => r[id].rate / r.peer.rate)),
       usAboveBare: bootstrap(rounds.map((r) => r[id].cpuUsPerRequest - r.bare.cpuUsPerRequest)),
       usAboveFloor: bootstrap(rounds.map((r) => r[id].cpuUsPerRequest - r.headers.cpuUsPerRequest)),
     };

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// Writes docs/benchmarks.md from bench/results/<part>.json (a full run's file when there is one,
+// else the quick one, marked as such). Run by every part after it saves; by hand: node bench/report.mjs
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT_DIR } from './lib/env.mjs';
+
+const RESULTS = join(ROOT_DIR, 'bench', 'results');
+const OUT = join(ROOT_DIR, 'docs', 'benchmarks.md');
+const PARTS = ['memory', 'redis', 'postgres', 'http'];
+
+function load(part) {
+  for (const name of [`${part}.json`, `${part}.quick.json`]) {
+    const file = join(RESULTS, name);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  }
+  return undefined;
+}
+
+const x = (v, d = 2) => `${v.toFixed(d)}x`;
+const rate = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
+const pct = (v) => `${(v * 100).toFixed(1)}%`;
+const range = (s, d = 2) => `${x(s.median, d)} (${s.min.toFixed(d)}-${s.max.toFixed(d)})`;
+const ci = (b, d = 3) => `${b.estimate.toFixed(d)} [${b.low.toFixed(d)}, ${b.high.toFixed(d)}]`;
+const table = (header, rows) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+function runLine(r) {
+  const m = r.machine;
+  return (
+    `${r.quick ? '**QUICK run (harness check; figures not meant to be read)**, ' : ''}finished ${r.finishedAt}; ` +
+    `${m.cpu} x${m.cores}, ${m.memoryGiB} GiB, load average at start ${m.loadAverage.join(' / ')}; Node ${m.node} (V8 ${m.v8}); ` +
+    `commit ${m.commit}. Command: \`${r.command}\`${r.quick ? ' with `BENCH_QUICK=1`' : ''}. ` +
+    `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`
+  );
+}
+
+/** One row per target of issue 9: [measure, target, measured, verdict]. */
+function targets({ memory, redis, postgres, http }) {
+  const rows = [];
+  // `spanned`: the target lies inside the rounds' min-max (or the 95% interval): the verdict is within noise.
+  const verdict = (ok, short, spanned) =>
+    (ok ? 'met' : `**not met**${short ? ` (${short})` : ''}`) + (spanned ? '; within noise' : '');
+  const spans = (s, target) => s.min <= target && target <= s.max;
+  const spansCi = (b, target) => b.low <= target && target <= b.high;
+  if (memory) {
+    const m = (id, keys) => memory.throughput.find((r) => r.id === id && r.keys === keys);
+    const many = Math.max(...memory.throughput.map((r) => r.keys));
+    for (const algorithm of ['fixed-window', 'token-bucket']) {
+      for (const keys of [1, many]) {
+        const d = m(`sluice.decide.${algorithm}`, keys);
+        if (d) rows.push([`memory, sync \`decide\`, ${algorithm}, ${keys.toLocaleString('en-US')} key(s), vs RLF \`consume\``, '>= 3x', range(d.vsRlf), verdict(d.vsRlf.median >= 3, `needs ${x(3 / d.vsRlf.median)} more`, spans(d.vsRlf, 3))]);
+        const c = m(`sluice.consume.${algorithm}`, keys);
+        if (c) rows.push([`memory, async \`consume\`, ${algorithm}, ${keys.toLocaleString('en-US')} key(s), vs RLF`, '>= 1.5x', range(c.vsRlf), verdict(c.vsRlf.median >= 1.5, `needs ${x(1.5 / c.vsRlf.median)} more`, spans(c.vsRlf, 1.5))]);
+      }
+    }
+    for (const algorithm of ['fixed-window', 'token-bucket']) {
+      const h = memory.heap.find((r) => r.contender === `sluice.${algorithm}`);
+      if (h) rows.push([`memory, heap per key at ${h.keys.toLocaleString('en-US')} keys, ${algorithm}`, '<= 100 B', `${h.bytesPerKey.toFixed(0)} B`, verdict(h.bytesPerKey <= 100, `${(h.bytesPerKey - 100).toFixed(0)} B over`)]);
+    }
+  }
+  const remote = (name, result, rows2, floorTarget, floorInFlight) => {
+    if (!result) return;
+    for (const id of ['sluice.fixed-window', 'sluice.token-bucket']) {
+      const at = (n) => rows2.find((r) => r.id === id && r.inFlight === n);
+      const top = at(floorInFlight);
+      if (top) rows.push([`${name}, ${id.slice(7)}, ${floorInFlight} in flight, vs raw floor`, `>= ${floorTarget}x`, range(top.vsRaw), verdict(top.vsRaw.median >= floorTarget, `${((floorTarget - top.vsRaw.median) * 100).toFixed(0)} points short`, spans(top.vsRaw, floorTarget))]);
+      for (const n of result.settings.inFlight) {
+        const r = at(n);
+        const strict = name === 'Redis';
+        if (r) rows.push([`${name}, ${id.slice(7)}, ${n} in flight, vs RLF`, strict ? '> 1x' : '>= 1x', range(r.vsRlf), verdict(strict ? r.vsRlf.median > 1 : r.vsRlf.median >= 1, `${x(r.vsRlf.median)} of RLF`, spans(r.vsRlf, 1))]);
+      }
+    }
+  };
+  remote('Redis', redis, redis?.standalone ?? [], 0.9, 64);
+  remote('Postgres', postgres, postgres?.spread ?? [], 0.95, 32);
+  if (http) {
+    const limits = { Express: 0.05, Fastify: 0.08 };
+    for (const f of http.frameworks) {
+      const v = (id) => f.variants.find((w) => w.id === id);
+      const sluice = v('sluice');
+      const peer = v('peer');
+      if (limits[f.framework] !== undefined) {
+        const overhead = 1 - sluice.vsBare.estimate;
+        rows.push([`HTTP ${f.framework}, overhead vs bare (throughput)`, `<= ${pct(limits[f.framework])}`, `${pct(overhead)} (ratio ${ci(sluice.vsBare)})`, verdict(overhead <= limits[f.framework], `${((overhead - limits[f.framework]) * 100).toFixed(1)} points over`, spansCi(sluice.vsBare, 1 - limits[f.framework]))]);
+      } else {
+        rows.push([`HTTP ${f.framework}, server CPU above the two-headers floor`, '<= 1 µs/request', `${ci(sluice.usAboveFloor, 2)} µs`, verdict(sluice.usAboveFloor.estimate <= 1, `${(sluice.usAboveFloor.estimate - 1).toFixed(2)} µs over`, spansCi(sluice.usAboveFloor, 1))]);
+      }
+      // Old result files lack vsPeer: compare the two ratios to bare instead.
+      const vsPeer = sluice.vsPeer ?? { estimate: sluice.vsBare.estimate / peer.vsBare.estimate, low: NaN, high: NaN };
+      rows.push([
+        `HTTP ${f.framework}, Sluice throughput vs ${peer.label}`, '> 1x',
+        `${ci(vsPeer)} (to bare: ${sluice.vsBare.estimate.toFixed(3)} vs ${peer.vsBare.estimate.toFixed(3)})`,
+        verdict(vsPeer.estimate > 1, undefined, spansCi(vsPeer, 1)),
+      ]);
+    }
+  }
+  return rows;
+}
+
+function memorySection(r) {
+  const many = Math.max(...r.throughput.map((t) => t.keys));
+  const rows = [];
+  for (const keys of [1, many]) {
+    for (const t of r.throughput.filter((t) => t.keys === keys)) {
+      rows.push([t.label, keys.toLocaleString('en-US'), rate(t.perSecond.median), `${rate(t.perSecond.min)}-${rate(t.perSecond.max)}`, pct(t.perSecond.spread), range(t.vsRlf), t.vsMapFloor.median.toFixed(3)]);
+    }
+  }
+  return [
+    '## Memory: decisions per second in one process',
+    runLine(r),
+    `Every contender runs over the same keys (IPv4-like strings, round robin) in ${r.settings.rounds} interleaved rounds of ${r.settings.sliceMs} ms of process CPU each (process.cpuUsage, user + system), in a fresh random order each round, after a warm-up slice; garbage is collected between slices. Ratios are taken round by round, then summarized (median, min-max). Sync contenders are called in a loop; async ones are awaited one at a time, as a request handler would. Limits are high enough that every call admits and writes, except the sliding log at 1 key (limit 1000/s: mostly denials there).`,
+    table(['contender', 'keys', 'decisions/s (median)', 'min-max', 'spread', 'x RLF (median, min-max)', 'x bare Map'], rows),
+    `Heap bytes per tracked key (heapUsed + external after two forced GCs, one fresh process per contender, ${r.settings.heapKeys.toLocaleString('en-US')} keys):`,
+    table(['contender', 'keys tracked', 'bytes per key'], r.heap.map((h) => [h.contender, h.tracked.toLocaleString('en-US'), h.bytesPerKey.toFixed(1)])),
+  ].join('\n\n');
+}
+
+function remoteTable(rows, withCpu) {
+  return table(
+    ['case', 'in flight', 'decisions/s (median)', 'min-max', 'spread', 'p50 / p99 ms', 'x raw floor', 'x RLF', ...(withCpu ? ['Redis µs/decision: commands / process'] : [])],
+    rows.map((t) => [
+      t.name, t.inFlight, rate(t.perSecond.median), `${rate(t.perSecond.min)}-${rate(t.perSecond.max)}`, pct(t.perSecond.spread), `${t.p50Ms.toFixed(3)} / ${t.p99Ms.toFixed(3)}`,
+      range(t.vsRaw), range(t.vsRlf), ...(withCpu ? [t.cpu ? `${t.cpu.commandUsPerDecision.toFixed(1)} / ${t.cpu.serverCpuUsPerDecision.toFixed(1)}` : ''] : []),
+    ]),
+  );
+}
+
+function redisSection(r) {
+  return [
+    '## Redis',
+    runLine(r),
+    `One ioredis connection shared by every contender; ${r.settings.clientKeys.toLocaleString('en-US')} client keys round robin; closed loop at ${r.settings.inFlight.join(' and ')} calls in flight; ${r.settings.rounds} interleaved rounds of ${r.settings.sliceMs} ms wall time per case. The floor is \`EVALSHA\` of \`return 1\` on the same connection. Redis cost per decision is measured with each case alone at 64 in flight for ${r.settings.cpuMs} ms: the server's command time (INFO commandstats) and the redis-server process CPU (/proc), divided by decisions.`,
+    remoteTable(r.standalone, true),
+    'Redis Cluster (3 masters on this same machine, ioredis Cluster client, 64 in flight; rate-limit-redis is left out: it takes a `sendCommand` that does no slot routing):',
+    remoteTable(r.cluster, false),
+  ].join('\n\n');
+}
+
+function postgresSection(r) {
+  return [
+    '## PostgreSQL',
+    runLine(r),
+    `One pg pool (max ${r.settings.poolMax}) shared by every contender; server started by the bench with stock durability (fsync=${r.durability.fsync}, synchronous_commit=${r.durability.sc}): every decision is a committed write. ${r.settings.clientKeys.toLocaleString('en-US')} keys round robin, then one hot key; ${r.settings.rounds} interleaved rounds of ${r.settings.sliceMs} ms per case. The floor is one named prepared \`INSERT ... ON CONFLICT DO UPDATE ... RETURNING\` on a two-column table.`,
+    remoteTable(r.spread, false),
+    'One hot key (every call queues on one row lock):',
+    remoteTable(r.hot, false),
+  ].join('\n\n');
+}
+
+function httpSection(r) {
+  const parts = [
+    '## HTTP',
+    runLine(r),
+    `Hello world (\`GET /\`, 11-byte body) in each framework. Per framework, one server process holds every variant (${r.settings.variants.join(', ')}) and switches between them every ${r.settings.sliceMs} ms, in a fresh random order each round, for ${r.settings.rounds} rounds after ${r.settings.warmRounds} warm-up rounds, while autocannon keeps ${r.settings.connections} connections busy; ${r.settings.pinned ? 'the server is pinned to core 0 and autocannon to core 1 (taskset)' : 'NOT pinned (no taskset or one core)'}. Each slice counts requests as they arrive and the server's CPU time. A ratio is taken per round against the same round's bare slice; the figure is the mean over rounds with a 95% bootstrap interval. "bare again" is a second, identical bare app: its distance from 1.000 is the method's resolution in that run. "x bare by CPU" uses server CPU per request instead of wall time (steadier when other processes share the server's core). The limiters' limits are never reached (no 429s; autocannon reports errors and non-2xx, which fail the run). Sluice sends draft-10 \`RateLimit-Policy\` and \`RateLimit\`; express-rate-limit is set to \`standardHeaders: 'draft-8', legacyHeaders: false\`; @fastify/rate-limit to \`enableDraftSpec: true\`; koa-ratelimit writes its three X-RateLimit-* headers; all use their in-memory store.`,
+  ];
+  for (const f of r.frameworks) {
+    parts.push(`### ${f.framework} (${f.rounds} rounds, ${f.autocannon.requests.toLocaleString('en-US')} requests)`);
+    parts.push(
+      table(
+        ['variant', 'req/s (mean)', 'x bare [95% CI]', 'x bare by CPU [95% CI]', 'server CPU µs/request', 'µs/request above the floor [95% CI]'],
+        f.variants.map((v) => [v.label, rate(v.requestsPerSecond), ci(v.vsBare), ci(v.vsBareCpu), v.cpuUsPerRequest.toFixed(2), ci(v.usAboveFloor, 2)]),
+      ),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+const NOISE = `## How to read the noise
+
+- Only ratios taken inside one run are comparable: absolute rates move 5-15% between runs on this kind of machine (2 shared vCPUs), and much more when anything else runs. Every part therefore runs all its contenders in the same process and run, interleaved in rounds in a fresh random order, and reports the median with min-max and the spread ((max - min) / median); ratios are taken round by round (both figures from the same stretch of machine time) before they are summarized.
+- In-process figures use process CPU time, not wall time, so time the process spends descheduled does not count; a busy machine still slows memory access (shared caches), so absolute rates fall, ratios less so. A bare \`Map\` at 100,000 keys is bimodal on this machine (about 7M or 10M/s); its ratios move most.
+- Remote stores are measured in wall time (they wait on sockets); p50/p99 latencies include the client's own queueing at 64 or 32 in flight. Postgres with fsync on depends on the disk's flush time, the noisiest figure here.
+- HTTP: the A/A row ("bare again") shows the resolution of that run. A difference between two variants smaller than the A/A distance, or inside overlapping intervals, is not a difference.
+- Figures from a machine that was busy while the bench ran (load average above the core count at start, see each part's run line) are indicative only; run the part again on a quiet machine before quoting a figure.
+`;
+
+export function writeReport() {
+  const results = Object.fromEntries(PARTS.map((p) => [p, load(p)]));
+  const sections = [
+    '# Benchmarks',
+    '<!-- Generated by bench/report.mjs from bench/results/*.json: edit those scripts, not this file. -->',
+    `Sluice side by side with the limiters users would otherwise pick (rate-limiter-flexible, express-rate-limit, rate-limit-redis, @fastify/rate-limit, koa-ratelimit) and with floors (what any limiter must pay: a bare \`Map\` increment, a raw \`EVALSHA\`, a raw single-statement upsert, two constant response headers), measured in one run per part, as ratios.
+
+Run it (each part starts its own redis-server / PostgreSQL on 127.0.0.1 in a temp dir and stops them; traffic stays on loopback and is bounded in time):
+
+\`\`\`sh
+npm run bench                      # every part, then this page (about 10 minutes)
+npm run memory -w bench            # or one part: memory, redis, postgres, http
+BENCH_QUICK=1 npm run bench        # harness check in about 2 minutes (results/*.quick.json; not for reading)
+\`\`\`
+
+The packages are imported from their built \`dist/\` (\`npm run bench\` builds whichever are missing or older than their sources). Each part writes \`bench/results/<part>.json\` (every sample, the machine, the versions) and regenerates this page from the latest results of every part. Knobs: \`BENCH_ROUNDS\`, \`BENCH_SLICE_MS\`, \`BENCH_KEYS\`, \`BENCH_HEAP_KEYS\`, \`BENCH_CPU_MS\`, \`BENCH_HTTP_ROUNDS\`, \`BENCH_HTTP_SLICE_MS\`, \`DATABASE_URL\`.`,
+    '## Targets (issue 9)',
+    'Measured ratios against the targets; each row cites the median (min-max over rounds) or, for HTTP, the mean with its 95% interval. A part missing below has not been run yet.',
+    table(['measure', 'target', 'measured', 'verdict'], targets(results)),
+    NOISE,
+  ];
+  if (results.memory) sections.push(memorySection(results.memory));
+  if (results.redis) sections.push(redisSection(results.redis));
+  if (results.postgres) sections.push(postgresSection(results.postgres));
+  if (results.http) sections.push(httpSection(results.http));
+  writeFileSync(OUT, sections.join('\n\n') + '\n');
+  return OUT;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(`wrote ${writeReport()}`);
