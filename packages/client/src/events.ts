@@ -1,6 +1,6 @@
 // Observability hooks. With no hook set, no event object is built. A hook that throws (or
-// returns a rejecting promise) is reported as a process warning and never reaches the caller
-// or the event loop.
+// returns a rejecting promise) is reported through `onWarning` (default process.emitWarning)
+// and never reaches the caller or the event loop.
 
 interface EventBase {
   /** The request's origin, e.g. `https://api.example.com`. */
@@ -40,19 +40,27 @@ export interface ClientHooks {
   onGiveUp?: (event: GiveUpEvent) => void;
 }
 
-/** Calls a hook; whatever it throws or rejects with becomes a warning. */
-export function callHook<E>(hook: (event: E) => unknown, event: E): void {
+export type WarningHandler = (warning: Error) => void;
+
+/** The default `onWarning`. */
+export const emitProcessWarning: WarningHandler = (warning) => process.emitWarning(warning);
+
+/** Calls a hook; whatever it throws or rejects with goes to `onWarning` as a SLUICE_CLIENT_HOOK_FAILED warning. */
+export function callHook<E>(hook: (event: E) => unknown, event: E, onWarning: WarningHandler): void {
+  const fail = (error: unknown): void => {
+    const warning = new Error(`A @sluice/client hook threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    warning.name = 'SluiceClientWarning';
+    (warning as Error & { code: string }).code = 'SLUICE_CLIENT_HOOK_FAILED';
+    try {
+      onWarning(warning);
+    } catch {
+      // A throwing warning handler has nowhere left to report to.
+    }
+  };
   try {
     const result = hook(event);
-    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-      (result as Promise<unknown>).then(undefined, warnHookFailed);
-    }
+    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') (result as Promise<unknown>).then(undefined, fail);
   } catch (error) {
-    warnHookFailed(error);
+    fail(error);
   }
-}
-
-function warnHookFailed(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  process.emitWarning(`A @sluice/client hook threw: ${message}`, { code: 'SLUICE_CLIENT_HOOK_FAILED', detail: error instanceof Error ? error.stack : undefined });
 }

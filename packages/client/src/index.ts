@@ -3,7 +3,7 @@
 export { withRateLimit, type FetchLike } from './with-rate-limit.js';
 export type { RateLimitClientOptions, OutgoingRequest } from './options.js';
 export { RetryWaitError, ClientErrorCodes, type WaitBound } from './errors.js';
-export type { WaitEvent, RetryEvent, GiveUpEvent, ClientHooks } from './events.js';
+export type { WaitEvent, RetryEvent, GiveUpEvent, ClientHooks, WarningHandler } from './events.js';
 export { parseRateLimit, legacyResetMs, type RateLimitInfo, type RateLimitPolicyInfo, type RateLimitFormat } from './headers/parse-rate-limit.js';
 export { retryAfterMs, parseRetryAfter } from './headers/retry-after.js';
 export { parseHttpDate } from './headers/http-date.js';

@@ -1,5 +1,5 @@
 import { assertKnownKeys, assertPlainObject, InvalidOptionError, isLimiter, type Limiter } from '@sluice/core';
-import type { ClientHooks } from './events.js';
+import { emitProcessWarning, type ClientHooks, type WarningHandler } from './events.js';
 import { type BackoffOptions, type Jitter } from './retry/backoff.js';
 import { IDEMPOTENT_METHODS } from './retry/replay.js';
 import { RetryBudget, type RetryBudgetOptions } from './retry/retry-budget.js';
@@ -44,6 +44,8 @@ export interface RateLimitClientOptions extends ClientHooks {
   cost?: (request: OutgoingRequest) => number;
   /** Caps retries at a share of recent requests: a RetryBudget (shareable) or its options. Default: none. */
   retryBudget?: RetryBudget | RetryBudgetOptions;
+  /** Receives a hook's failure (code SLUICE_CLIENT_HOOK_FAILED). Default process.emitWarning. */
+  onWarning?: WarningHandler;
 }
 
 export interface ResolvedClientOptions extends ClientHooks {
@@ -60,11 +62,12 @@ export interface ResolvedClientOptions extends ClientHooks {
   limiterKey: ((request: OutgoingRequest) => string) | string | undefined;
   cost: ((request: OutgoingRequest) => number) | undefined;
   retryBudget: RetryBudget | undefined;
+  onWarning: WarningHandler;
 }
 
 const OPTION_KEYS = new Set([
   'maxRetries', 'maxDelayMs', 'timeBudgetMs', 'backoff', 'retry', 'pacing', 'partition',
-  'limiter', 'limiterKey', 'cost', 'retryBudget', 'onWait', 'onRetry', 'onGiveUp',
+  'limiter', 'limiterKey', 'cost', 'retryBudget', 'onWait', 'onRetry', 'onGiveUp', 'onWarning',
 ]);
 const BACKOFF_KEYS = new Set(['baseMs', 'capMs', 'jitter']);
 
@@ -129,6 +132,7 @@ export function resolveClientOptions(options: RateLimitClientOptions): ResolvedC
     onWait: optionalFunction(options.onWait, 'onWait'),
     onRetry: optionalFunction(options.onRetry, 'onRetry'),
     onGiveUp: optionalFunction(options.onGiveUp, 'onGiveUp'),
+    onWarning: optionalFunction(options.onWarning, 'onWarning') ?? emitProcessWarning,
   };
 }
 

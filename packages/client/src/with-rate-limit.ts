@@ -89,13 +89,13 @@ async function send(
         }
         throw error;
       }
-      if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart });
+      if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart }, options.onWarning);
     }
     if (pace !== undefined) {
       const waitStart = Date.now();
       await pace.acquire(maxWaitMs, signal, (waitMs) => waitError(waitMs));
       const waited = Date.now() - waitStart;
-      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited });
+      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited }, options.onWarning);
     }
     let response: Response;
     try {
@@ -127,7 +127,7 @@ async function send(
       reason = 'backoff';
     }
     const giveUp = (why: GiveUpEvent['reason']): void => {
-      if (options.onGiveUp !== undefined) callHook(options.onGiveUp, { ...event(attempt), reason: why, status, delayMs });
+      if (options.onGiveUp !== undefined) callHook(options.onGiveUp, { ...event(attempt), reason: why, status, delayMs }, options.onWarning);
     };
     if (!options.retryable(request)) return giveUp('method'), response;
     if (!isReplayableBody(init?.body)) return giveUp('body'), response;
@@ -143,7 +143,7 @@ async function send(
     if (options.retryBudget !== undefined && !options.retryBudget.tryWithdraw()) return giveUp('retry-budget'), response;
     // Free the connection: this response's body will not be read.
     await response.body?.cancel().catch(() => undefined);
-    if (options.onRetry !== undefined) callHook(options.onRetry, { ...event(attempt + 1), reason, delayMs, status });
+    if (options.onRetry !== undefined) callHook(options.onRetry, { ...event(attempt + 1), reason, delayMs, status }, options.onWarning);
     await sleep(delayMs, signal);
   }
 }
