@@ -68,6 +68,29 @@ function compileVariant(dir, variant, outDir) {
 }
 
 /**
+ * Replaces `target` by `staging` with two renames. Another build of the same package (two
+ * terminals, or a test building while `npm test` does) may put its own dist/ back between them:
+ * then move that one aside too and retry, so the last build to finish wins and neither fails.
+ */
+function swapInto(staging, target, aside) {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(aside, { recursive: true, force: true });
+    try {
+      renameSync(target, aside);
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+    try {
+      renameSync(staging, target);
+      rmSync(aside, { recursive: true, force: true });
+      return;
+    } catch (error) {
+      if (!['ENOTEMPTY', 'EEXIST'].includes(error.code) || attempt === 5) throw error;
+    }
+  }
+}
+
+/**
  * Builds `dir`'s dist/ from its tsconfig.build.json. Output goes to a sibling temporary folder
  * that replaces dist/ only once both variants compiled, so a failed build leaves the old dist/
  * untouched and a reader never sees a half-written one. `extraFiles` ({ name, content }) are written
@@ -85,15 +108,7 @@ export function compilePackage(dir, extraFiles = []) {
       writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: variant.type }) + '\n');
     }
     for (const file of extraFiles) writeFileSync(join(staging, file.name), file.content);
-    const old = join(dir, `.dist-old-${process.pid}`);
-    rmSync(old, { recursive: true, force: true });
-    try {
-      renameSync(join(dir, 'dist'), old);
-    } catch (error) {
-      if (error.code !== 'ENOENT') throw error;
-    }
-    renameSync(staging, join(dir, 'dist'));
-    rmSync(old, { recursive: true, force: true });
+    swapInto(staging, join(dir, 'dist'), join(dir, `.dist-old-${process.pid}`));
     return '';
   } finally {
     rmSync(staging, { recursive: true, force: true });

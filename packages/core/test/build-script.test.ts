@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -151,6 +151,19 @@ describe('scripts/build.mjs', () => {
     expect(fixed.status).toBe(0);
     expect(fixed.built).toEqual(['a', 'b']);
     expect(load('b', 'require')).toBe('{"b":8}');
+  });
+
+  test('two builds of the same packages at once both succeed and leave one whole dist/', async () => {
+    const run = () =>
+      new Promise<number | null>((resolve) => {
+        execFile(process.execPath, [script, '--root', root, '--force', join(root, 'packages/b')], (error) =>
+          resolve(error === null ? 0 : (error.code as number | null)),
+        );
+      });
+    expect(await Promise.all([run(), run()])).toEqual([0, 0]);
+    expect(load('b', 'import')).toBe('{"b":8}');
+    expect(readdirSync(join(root, 'packages/b')).sort()).toEqual(['dist', 'package.json', 'src', 'tsconfig.build.json']);
+    expect(build('--dry-run').stale).toEqual([]);
   });
 
   test('--force counts every package as stale; an unknown option is refused', () => {
