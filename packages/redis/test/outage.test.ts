@@ -18,7 +18,8 @@ describe('a Redis that goes down', () => {
     // disconnect() of a client that is between reconnect attempts keeps a timer this long.
     clientOptions = { host: '127.0.0.1', port: server.port, disconnectTimeout: 50 };
     // The advice in docs/redis.md: fail at once while disconnected instead of queueing.
-    // Without the queue, commands fail until the first connect completes, hence connect().
+    // Connected first on purpose: this file is about losing a connection (down-at-boot.test.ts
+    // covers a server that is down when the app starts).
     failFast = new Redis({ ...clientOptions, enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     await failFast.connect();
     // ioredis defaults: commands wait in the offline queue while it reconnects.

@@ -16,9 +16,9 @@ export interface ClusterProcesses {
 /**
  * A real 3-master Redis Cluster on loopback: three `redis-server --cluster-enabled yes`, each
  * with its own bus port, joined by `redis-cli --cluster create`, ready once every node says
- * cluster_state:ok.
+ * cluster_state:ok. `listenOn`: ports to listen on (e.g. ports clients already retry); default: free ones.
  */
-export async function startClusterProcesses(masters = 3): Promise<ClusterProcesses> {
+export async function startClusterProcesses(masters = 3, listenOn?: readonly number[]): Promise<ClusterProcesses> {
   const nodes: RedisProcess[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
@@ -27,6 +27,7 @@ export async function startClusterProcesses(masters = 3): Promise<ClusterProcess
     for (let i = 0; i < masters; i++) {
       nodes.push(
         await startRedisProcess({
+          ...(listenOn?.[i] === undefined ? {} : { port: listenOn[i] }),
           extraArgs: async () => [
             '--cluster-enabled', 'yes',
             '--cluster-config-file', 'nodes.conf',

@@ -38,6 +38,8 @@ async function stopProcess(child: ChildProcess, dir: string): Promise<void> {
 }
 
 export interface RedisProcessOptions {
+  /** Listen on this port (e.g. one a client is already retrying); default: a free one. */
+  port?: number;
   /** More arguments, given the chosen port (e.g. to reserve a Cluster bus port). */
   extraArgs?: (port: number) => Promise<string[]>;
   /** Runs a Sentinel: the lines of its config file (Sentinel rewrites it, so it lives in the temp dir). */
@@ -45,7 +47,7 @@ export interface RedisProcessOptions {
 }
 
 async function startOnce(options: RedisProcessOptions): Promise<RedisProcess | undefined> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-'));
   // A Sentinel needs a config file it can rewrite and takes no persistence options.
   let modeArgs = ['--save', '', '--appendonly', 'no'];
@@ -81,7 +83,7 @@ async function startOnce(options: RedisProcessOptions): Promise<RedisProcess | u
   } catch (error) {
     await stop();
     // Another process took the port between freePort() and the bind: try another one.
-    if (/Address already in use/i.test(log)) return undefined;
+    if (/Address already in use/i.test(log) && options.port === undefined) return undefined;
     throw new Error(`redis-server failed to start: ${(error as Error).message}\n${log}`);
   }
   return { port, pid: child.pid!, dir, stop };
