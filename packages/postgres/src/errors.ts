@@ -34,7 +34,8 @@ function sqlState(error: unknown): string | undefined {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** True when the failure can only be a setup mistake (see StoreError.configuration). */
@@ -50,14 +51,14 @@ export function isConfigurationFailure(error: unknown): boolean {
 function hint(code: string | undefined, names: ObjectNames): string {
   if (code !== undefined && MISSING_OBJECT.has(code)) {
     return (
-      ` Create ${names.qualifiedTable} and its functions first: call store.migrate(), pass autoMigrate: true, ` +
+      `Create ${names.qualifiedTable} and its functions first: call store.migrate(), pass autoMigrate: true, ` +
       'or run sql/001_init.sql (migrationSql() for other names).'
     );
   }
   if (code !== undefined && PREPARED_STATEMENT_MISMATCH.has(code)) {
-    return ' A connection pooler that does not keep prepared statements (PgBouncer in transaction mode)? Pass preparedStatements: false.';
+    return 'A connection pooler that does not keep prepared statements (PgBouncer in transaction mode)? Pass preparedStatements: false.';
   }
-  if (code === '42501') return ` Grant the role the privileges docs/postgres.md lists (USAGE on the schema, EXECUTE on ${names.qualifiedDecide}).`;
+  if (code === '42501') return `Grant the role the privileges docs/postgres.md lists (USAGE on the schema, EXECUTE on ${names.qualifiedDecide}).`;
   return '';
 }
 
@@ -69,5 +70,6 @@ export function storeFailure(error: unknown, names: ObjectNames): StoreError {
   if (error instanceof StoreError) return error;
   const code = sqlState(error);
   const configuration = isConfigurationFailure(error);
-  return new StoreError(`PostgresStore: ${messageOf(error)}.${hint(code, names)}`, { cause: error, configuration });
+  const advice = hint(code, names);
+  return new StoreError(`PostgresStore: ${messageOf(error)}${advice && '. ' + advice}`, { cause: error, configuration });
 }

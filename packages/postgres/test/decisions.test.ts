@@ -1,6 +1,8 @@
 import {
   baseKey,
   createLimiter,
+  ErrorCodes,
+  InvalidOptionError,
   fixedWindow,
   leakyBucket,
   slidingLog,
@@ -111,4 +113,34 @@ test('reset forgets every policy of the key and nothing else', async () => {
   await limiter.reset('a');
   expect(await rowCount('reset:{a}')).toBe(0);
   expect(await rowCount('reset:{b}')).toBe(5);
+});
+
+describe('base keys PostgreSQL cannot hold are refused with a typed error, never stored merged or failed open', () => {
+  const policies = [fixedWindow({ limit: 1, window: '1h' })];
+  const refusal = (key: string) =>
+    t.store.consume({ key, policies, cost: 1, mode: 'consume' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+  test.each([
+    ['NUL', 'guard:{a\u0000b}'],
+    ['a lone high surrogate', 'guard:{\uD800}'],
+    ['a lone low surrogate', 'guard:{\uDC00x}'],
+    ['a reversed pair', 'guard:{\uDC00\uD800}'],
+    ['2,401 bytes of UTF-8', 'guard:{' + 'é'.repeat(1197) + '}'],
+  ])('%s', async (_, key) => {
+    const error = await refusal(key);
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toMatchObject({ option: 'key', code: ErrorCodes.INVALID_OPTION });
+    await expect(t.store.reset(key, policies)).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+
+  test('while surrogate pairs, U+FFFD and keys of exactly 2,400 bytes are distinct, working keys', async () => {
+    const atBound = 'guard:{' + 'é'.repeat(1196) + '}';
+    expect(Buffer.byteLength(atBound)).toBe(2_400);
+    const keys = ['guard:{🚦}', 'guard:{\uFFFD}', 'guard:{\uFFFD\uFFFD}', atBound];
+    for (const key of keys) expect((await t.store.consume({ key, policies, cost: 1, mode: 'consume' }))[0]!.allowed).toBe(true);
+    for (const key of keys) expect((await t.store.consume({ key, policies, cost: 1, mode: 'consume' }))[0]!.allowed).toBe(false);
+  });
 });

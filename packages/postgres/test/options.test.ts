@@ -31,11 +31,40 @@ test.each([
   [{ pool, sweepIntervalMs: true }, 'sweepIntervalMs'],
   [{ pool, sweepBatch: 1.5 }, 'sweepBatch'],
   [{ pool, onError: 'log' }, 'onError'],
+  [{ pool, preparedStatements: 'no' }, 'preparedStatements'],
+  [{ pool, preparedStatements: 0 }, 'preparedStatements'],
+  [{ pool, sweepIntervalMs: 2 ** 31 }, 'sweepIntervalMs'],
+  [{ pool, sweepIntervalMs: Infinity }, 'sweepIntervalMs'],
+  [{ pool, sweepBatch: '500' }, 'sweepBatch'],
+  [{ pool, schema: '' }, 'schema'],
+  [{ pool, schema: 42 }, 'schema'],
+  [{ pool, table: ['sluice'] }, 'table'],
+  [{ pool: new Map() }, 'pool'],
+  [{ connectionString: 5432 }, 'connectionString'],
 ])('refuses %p, naming `%s`', (options, option) => {
   const error = rejection(options);
   expect(error.option).toBe(option);
   expect(error.code).toBe(ErrorCodes.INVALID_OPTION);
   expect(error.message).toContain(`\`${option}\``);
+});
+
+// null is a value, not an absent option: never silently the default. NaN never a number of ms.
+const EVERY_OPTION = ['pool', 'connectionString', 'schema', 'table', 'unlogged', 'autoMigrate', 'preparedStatements', 'sweepIntervalMs', 'sweepBatch', 'onError'];
+
+test.each(EVERY_OPTION)('`%s: null` is refused, naming the option', (option) => {
+  const base = option === 'pool' || option === 'connectionString' ? {} : { pool };
+  const error = rejection({ ...base, [option]: null });
+  expect([error.option, error.code]).toEqual([option, ErrorCodes.INVALID_OPTION]);
+});
+
+test.each(EVERY_OPTION)('`%s: NaN` is refused, naming the option', (option) => {
+  const base = option === 'pool' || option === 'connectionString' ? {} : { pool };
+  const error = rejection({ ...base, [option]: NaN });
+  expect([error.option, error.code]).toEqual([option, ErrorCodes.INVALID_OPTION]);
+});
+
+test('`pool: null` beside a connection string is named as `pool`, not as a conflict', () => {
+  expect(rejection({ pool: null, connectionString: 'postgres://x' }).option).toBe('pool');
 });
 
 test('an unknown option is named with its own code', () => {
@@ -58,5 +87,11 @@ test('valid options construct without touching the database, and close leaves a 
 
 test('migrationSql validates its options the same way', () => {
   expect(() => migrationSql({ table: 'bad name' })).toThrow(InvalidOptionError);
+  for (const option of ['schema', 'table', 'unlogged']) {
+    for (const value of [null, NaN, 1]) {
+      expect(() => migrationSql({ [option]: value } as never)).toThrow(expect.objectContaining({ option, code: ErrorCodes.INVALID_OPTION }));
+    }
+  }
+  expect(() => migrationSql({ tabel: 'x' } as never)).toThrow(expect.objectContaining({ option: 'tabel', code: ErrorCodes.UNKNOWN_OPTION }));
   expect(migrationSql({ schema: 'limits', unlogged: true })).toContain('CREATE UNLOGGED TABLE IF NOT EXISTS "limits"."sluice_state"');
 });

@@ -34,7 +34,11 @@ test('a stopped server yields StoreError from the store and a degraded decision 
     const decision = await limiter.consume('a');
     expect(decision.allowed).toBe(false);
     expect(decision.degraded).toMatch(/^(store-error|timeout)$/);
-    expect(reported.every((error) => error instanceof StoreError)).toBe(true);
+    expect(decision.decidedBy).toBe('failure-policy');
+    // The idle client the first decision left in the pool died with the server: its 'error'
+    // event reached onError as a StoreError (a passing outage, not a setup mistake).
+    expect(reported.length).toBeGreaterThan(0);
+    expect(reported.map((error) => [error instanceof StoreError, error.configuration])).toEqual(reported.map(() => [true, false]));
   } finally {
     await store.close();
     await pool.end();

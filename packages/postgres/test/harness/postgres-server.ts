@@ -70,6 +70,11 @@ async function waitUntilReady(connectionString: string, child: ChildProcess, log
   }
 }
 
+/** The superuser a server started here has: `postgres` when we run as root, else our own user name. */
+export function superuserName(): string {
+  return serverUser() ? 'postgres' : userInfo().username;
+}
+
 export interface StartOptions {
   /** Listen on this port (e.g. one a store is already trying to reach). Default: a free one. */
   port?: number;
@@ -93,7 +98,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     chownSync(dir, user.uid, user.gid);
     chmodSync(dir, 0o700);
   }
-  const superuser = user ? 'postgres' : userInfo().username;
+  const superuser = superuserName();
   try {
     run(initdb, ['-D', dataDir, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync'], user);
     writeFileSync(join(dataDir, 'pg_hba.conf'), hbaConf(superuser));
