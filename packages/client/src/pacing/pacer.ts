@@ -102,6 +102,11 @@ export class PartitionPacer {
   }
 
   private pump(): void {
+    if (this.queue.length === 0 && this.timer !== undefined) {
+      // Nobody left to wake (the last waiter aborted): a pending timer would only keep the process alive.
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     while (this.queue.length > 0) {
       const nowMs = Date.now();
       const head = this.queue[0]!;

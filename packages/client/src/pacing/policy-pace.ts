@@ -53,7 +53,8 @@ export class PolicyPace {
     this.spreadIntervalMs = 0;
     if (this.ratePerMs === undefined && info.resetMs !== undefined && this.level >= 1 && this.isLow(info.remaining)) {
       this.spreadIntervalMs = info.resetMs / this.level;
-      this.spreadNextMs = nowMs;
+      // Keeps the spacing from the last send: a report does not restart the spread.
+      this.spreadNextMs = Math.max(this.spreadNextMs, nowMs);
     }
   }
 
