@@ -14,6 +14,7 @@ export async function migrate(pool: Pool, settings: MigrationSettings): Promise<
   let failed = false;
   try {
     await client.query('BEGIN');
+    await assertEncoding(client);
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sluice:${names.schema}.${names.table}`]);
     await ensureSchema(client, names.schema, names.quotedSchema);
     const current = await appliedVersion(client, names.qualifiedMigrations);
@@ -32,6 +33,23 @@ export async function migrate(pool: Pool, settings: MigrationSettings): Promise<
     throw error;
   } finally {
     client.release(failed);
+  }
+}
+
+/**
+ * Keys are any Unicode text (core escapes only NUL and unpaired surrogates): a database in
+ * an encoding such as LATIN1 would refuse most of them, so each such client would fail open.
+ * SQL_ASCII stores the bytes as given, which is lossless too.
+ */
+async function assertEncoding(client: PoolClient): Promise<void> {
+  const result = await client.query(`SELECT current_setting('server_encoding') AS encoding`);
+  const encoding = String(result.rows[0]?.encoding);
+  if (encoding !== 'UTF8' && encoding !== 'SQL_ASCII') {
+    throw new StoreError(
+      `PostgresStore: the database's encoding is ${encoding}, which cannot hold every key (emoji, most scripts). ` +
+        'Use a UTF8 database: CREATE DATABASE ... ENCODING \'UTF8\' TEMPLATE template0.',
+      { configuration: true },
+    );
   }
 }
 
@@ -58,6 +76,7 @@ async function assertPersistence(client: PoolClient, table: string, unlogged: bo
     throw new StoreError(
       `PostgresStore: ${table} exists as a ${kind} table but the store has unlogged: ${unlogged}. ` +
         `Change the option, or run ALTER TABLE ${table} SET ${unlogged ? 'UNLOGGED' : 'LOGGED'} (this rewrites the table).`,
+      { configuration: true },
     );
   }
 }

@@ -101,3 +101,25 @@ test('passing trouble is not a configuration error: refused connections, timeout
   ];
   expect(setup.map(isConfigurationFailure)).toEqual(setup.map(() => true));
 });
+
+test('a database in an encoding that cannot hold every key is refused by migrate(), as a configuration error', async () => {
+  await admin.query(`CREATE DATABASE sluice_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+  await withStore({ url: url(encodeURIComponent(server.user), 'sluice_latin1') }, async (store) => {
+    await expect(store.migrate()).rejects.toMatchObject({ configuration: true, message: expect.stringContaining('LATIN1') });
+  });
+});
+
+test('the least privileges docs/postgres.md lists are enough to decide, reset, sweep and run a no-op migrate()', async () => {
+  // The grants as the docs give them, for the store's schema `limits`.
+  await admin.query(`
+    CREATE ROLE sluice_app LOGIN PASSWORD 'app';
+    GRANT USAGE ON SCHEMA limits TO sluice_app;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON limits.sluice_state TO sluice_app;
+    GRANT SELECT ON limits.sluice_state_migrations TO sluice_app;`);
+  await withStore({ url: url('sluice_app:app') }, async (store) => {
+    expect(await store.migrate()).toEqual([]);
+    expect((await store.consume({ ...request, key: 'grants:{a}' }))[0]!.allowed).toBe(true);
+    await store.reset('grants:{a}', policies);
+    await expect(store.sweep()).resolves.toBe(0);
+  });
+});
