@@ -190,7 +190,7 @@ npm run memory -w bench            # or one part: memory, redis, postgres, http
 BENCH_QUICK=1 npm run bench        # harness check in about 2 minutes (results/*.quick.json; not for reading)
 \`\`\`
 
-The packages are imported from their built \`dist/\` (\`npm run bench\` builds whichever are missing or older than their sources). Each part writes \`bench/results/<part>.json\` (every sample, the machine, the versions) and regenerates this page from the latest results of every part. Knobs: \`BENCH_ROUNDS\`, \`BENCH_SLICE_MS\`, \`BENCH_KEYS\`, \`BENCH_HEAP_KEYS\`, \`BENCH_CPU_MS\`, \`BENCH_HTTP_ROUNDS\`, \`BENCH_HTTP_SLICE_MS\`, \`DATABASE_URL\`.`,
+The packages are imported from their built \`dist/\`: each part first builds the packages it imports (the build skips packages that have not changed). Each part writes \`bench/results/<part>.json\` (every sample, the machine, the versions) and regenerates this page from the latest results of every part. Knobs: \`BENCH_ROUNDS\`, \`BENCH_SLICE_MS\`, \`BENCH_KEYS\`, \`BENCH_HEAP_KEYS\`, \`BENCH_CPU_MS\`, \`BENCH_HTTP_ROUNDS\`, \`BENCH_HTTP_SLICE_MS\`, \`DATABASE_URL\`.`,
     '## Targets (issue 9)',
     'Measured ratios against the targets; each row cites the median (min-max over rounds) or, for HTTP, the mean with its 95% interval. A part missing below has not been run yet.',
     table(['measure', 'target', 'measured', 'verdict'], targets(results)),
