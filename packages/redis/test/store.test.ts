@@ -55,6 +55,8 @@ function describeTarget(kind: TargetKind): void {
       const store = new RedisStore({ client: fixture().client(), prefix: run });
       const key = baseKey('api', 'to-reset');
       await store.consume({ key, policies: POLICIES, cost: 5, mode: 'consume' });
+      // The pattern must find the keys first, or finding none after the reset proves nothing.
+      expect(await fixture().target.scanKeys(`${run}:api:{to-reset}:*`)).toHaveLength(POLICIES.length);
       const before = await fixture().target.commandCalls('del');
       await store.reset(key, POLICIES);
       expect((await fixture().target.commandCalls('del')) - before).toBe(1);
