@@ -6,12 +6,9 @@
 //   node bench/postgres-throughput.mjs            # starts its own PostgreSQL (initdb) on 127.0.0.1
 //   DATABASE_URL=postgres://... node bench/postgres-throughput.mjs
 //   BENCH_SECONDS=5 (per case)  BENCH_KEYS=10000 (distinct client keys)
-import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { startPostgres } from './lib/servers.mjs';
 
 const require = createRequire(import.meta.url);
 let core, postgresStore;
@@ -29,52 +26,6 @@ const { PostgresStore } = postgresStore;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const IN_FLIGHT = [1, 32];
-
-/** A throwaway server, as the test harness starts it (initdb as `postgres` when root). */
-async function startServer() {
-  const root = '/usr/lib/postgresql';
-  const bin = existsSync(root)
-    ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a).map((v) => join(root, v, 'bin')).find((d) => existsSync(join(d, 'initdb')))
-    : undefined;
-  if (!bin) throw new Error('initdb/postgres not found: install the Debian package `postgresql` (bash scripts/ensure-postgres.sh) or set DATABASE_URL.');
-  const asRoot = process.getuid?.() === 0;
-  const user = asRoot
-    ? { uid: Number(spawnSync('id', ['-u', 'postgres']).stdout), gid: Number(spawnSync('id', ['-g', 'postgres']).stdout) }
-    : {};
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pg-'));
-  if (asRoot) chownSync(dir, user.uid, user.gid);
-  const superuser = asRoot ? 'postgres' : process.env.USER ?? 'postgres';
-  const init = spawnSync(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', superuser, '-A', 'trust', '--no-sync', '-E', 'UTF8', '--no-locale'], { ...user, encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(init.stderr);
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-  // Durable settings as a production server has them (fsync on), only sized for this machine.
-  const child = spawn(join(bin, 'postgres'), ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100', '-c', 'shared_buffers=256MB'], { ...user, stdio: 'ignore' });
-  const url = `postgres://${superuser}@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch {
-      if (i > 200) throw new Error('postgres did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    url,
-    stop: async () => {
-      process.kill(child.pid, 'SIGINT');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** Closed loop: `inFlight` callers, each starting its next call when the last returns. */
 async function measure(inFlight, call) {
@@ -128,7 +79,7 @@ async function rowSizes(pool, store) {
 }
 
 async function main() {
-  const server = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startServer();
+  const server = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startPostgres(pg);
   const pool = new pg.Pool({ connectionString: server.url, max: 32 });
   const schema = `sluice_bench_${process.pid}`;
   try {

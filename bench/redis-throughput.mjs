@@ -5,12 +5,9 @@
 // Starts its own redis-server on a free loopback port; uses the built packages.
 //
 //   npm run build && node bench/redis-throughput.mjs [--seconds 5] [--concurrency 1,64]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startRedis } from './lib/servers.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,61 +32,6 @@ try {
 const { baseKey, fixedWindow, leakyBucket, slidingLog, slidingWindow, tokenBucket } = core;
 const { RedisStore } = redisStore;
 const { Redis } = ioredis;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls until the server answers (it needs a moment to bind), then reads its version. */
-async function serverVersion(port) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      return (await probe.info('server')).match(/redis_version:(\S+)/)?.[1];
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    } finally {
-      probe.disconnect();
-    }
-  }
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  child.once('error', (error) => {
-    console.error(`redis-server failed to start (${error.message}). Run scripts/ensure-redis.sh.`);
-    process.exit(1);
-  });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(child.pid, 'SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    return { port, version: await serverVersion(port), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
 
 function printTable(header, rows) {
   const widths = header.map((_, i) => Math.max(header[i].length, ...rows.map((row) => row[i].length)));
@@ -171,6 +113,7 @@ async function measureAll(cases, inFlight) {
 
 const server = await startRedis();
 const client = new Redis({ port: server.port, host: '127.0.0.1' });
+server.version = (await client.info('server')).match(/redis_version:(\S+)/)?.[1];
 try {
   const store = new RedisStore({ client });
   const keys = Array.from({ length: CLIENT_KEYS }, (_, i) => baseKey('bench', `client-${i}`));
