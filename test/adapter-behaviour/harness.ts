@@ -6,14 +6,27 @@ export interface RequestLike {
   headers: IncomingHttpHeaders;
 }
 
-/** Adapter options written once for all three frameworks; `onLimited: 'custom'` asks each harness for its own. */
-export type SharedOptions = Omit<RateLimitOptions<RequestLike, never>, 'onLimited'> & { onLimited?: 'custom' };
+/**
+ * Adapter options written once for all three frameworks. `onLimited` asks each harness for its
+ * own: 'custom' answers `{ custom: true, policy }`; 'throw' throws and 'reject' rejects with
+ * Error('onLimited failed').
+ */
+export type SharedOptions = Omit<RateLimitOptions<RequestLike, never>, 'onLimited'> & { onLimited?: OnLimitedSpec };
+export type OnLimitedSpec = 'custom' | 'throw' | 'reject';
+
+/** What the 'throw' and 'reject' onLimited specs fail with. */
+export const ON_LIMITED_FAILURE = 'onLimited failed';
 
 export interface RouteSpec {
-  /** GET route; the handler answers `{ rateLimit }` with the status from `?status=`. */
+  /** GET route; the handler answers `{ rateLimit, rateLimits }` with the status from `?status=`. */
   path: string;
   /** Options for this route alone (replacing the global ones), or false for no limit. */
   rateLimit?: SharedOptions | false;
+  /**
+   * A second limiter on this route, after the global one (Express/Koa: route middleware;
+   * Fastify: `onRequest: app.rateLimit(options)`).
+   */
+  stacked?: SharedOptions;
   /** The probe before the limiter waits until the client has hung up (a request without a client IP). */
   waitForClientToLeave?: boolean;
 }

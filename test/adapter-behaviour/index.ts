@@ -1,7 +1,11 @@
 export { runAdapterBehaviour } from './behaviour-table.js';
+export { runCallbackFailures } from './callback-failures.js';
+export { useApps } from './use-apps.js';
 export {
   EventLog,
   headerText,
+  ON_LIMITED_FAILURE,
+  type OnLimitedSpec,
   parseBody,
   type AdapterHarness,
   type AppSpec,

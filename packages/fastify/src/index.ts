@@ -1,7 +1,6 @@
 export { rateLimit } from './plugin.js';
 export type { FastifyRateLimitOptions, FastifyRateLimitPluginOptions, FastifyOnLimited } from './options.js';
 export type { FastifyRateLimitHook } from './hooks.js';
-export { UNLIMITED_ROUTES } from './unlimited-routes.js';
 export { keys } from './keys.js';
 export { fastifyAccess } from './request-access.js';
 export type { Decision } from '@sluice/core';

@@ -15,7 +15,6 @@ import { createAsyncHook, createOnRequest, createOnResponse, kOutcome, type Fast
 import type { FastifyOnLimited, FastifyRateLimitOptions, FastifyRateLimitPluginOptions } from './options.js';
 import { fastifyAccess } from './request-access.js';
 import { mergeRouteOptions } from './route-options.js';
-import { UNLIMITED_ROUTES, unlimitedRoutes } from './unlimited-routes.js';
 
 /** A route's hook list with ours last: a route's own hooks (e.g. authentication) run first. */
 function appendHook<H>(existing: H | readonly H[] | undefined, hook: H): H[] {
@@ -90,20 +89,11 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
   // Routes declared before this plugin finished loading never reach onRoute below; the
   // catch-all hook (which also covers Fastify's not-found handlers) limits them instead.
   const earlyRoutes = fastify.printRoutes({ commonPrefix: false }) !== '(empty tree)';
-  const exempt = new Set<string>();
+  // Fastify hands an instance's hooks to every route of its scope at ready(), declared before
+  // or after, so this one hook reaches everything the plugin's scope answers.
   if (global) {
     fastify.addHook('onRequest', createCatchAll(pluginDefaults, earlyRoutes, hooksForConfig));
     if (earlyRoutes || shared.refund !== undefined) fastify.addHook('onResponse', catchAllRefund);
-    fastify.addHook('onReady', async () => {
-      const missed = unlimitedRoutes(fastify, exempt);
-      if (missed.length === 0) return;
-      pluginDefaults().engine.onWarning({
-        code: UNLIMITED_ROUTES,
-        message:
-          `@sluice/fastify cannot limit ${missed.join(', ')}: no Sluice hook reaches these routes (declared in a ` +
-          'scope that had closed before the plugin loaded). Register the plugin (with await) before declaring routes.',
-      });
-    });
   }
 
   fastify.addHook('onRoute', (route) => {
@@ -111,7 +101,6 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
     // Tells the catch-all that this route's own hooks decide (or that it is exempt).
     route.config = { ...route.config, [kCovered]: true } as RouteConfig;
     const hooks = hooksForConfig(config);
-    if (config === false) for (const method of [route.method].flat()) exempt.add(`${method} ${route.url}`);
     if (hooks === undefined) return;
     route.onRequest = appendHook(route.onRequest, hooks.onRequest);
     if (hooks.engine.refunds) route.onResponse = appendHook(route.onResponse, createOnResponse(hooks.engine));

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyContextConfig } from 'fastify';
-import { rateLimit, type FastifyRateLimitOptions } from '../src/index.js';
+import { rateLimit, type FastifyOnLimited, type FastifyRateLimitOptions } from '../src/index.js';
 import {
   EventLog,
+  ON_LIMITED_FAILURE,
+  type OnLimitedSpec,
   headerText,
   parseBody,
   type AdapterHarness,
@@ -12,15 +14,19 @@ import {
   type TestRequest,
 } from '../../../test/adapter-behaviour/index.js';
 
+const onLimitedFor: Record<OnLimitedSpec, FastifyOnLimited> = {
+  custom: (_request, reply, decision) => {
+    reply.send({ custom: true, policy: decision.policy });
+  },
+  throw: () => {
+    throw new Error(ON_LIMITED_FAILURE);
+  },
+  reject: async () => Promise.reject(new Error(ON_LIMITED_FAILURE)),
+};
+
 function fastifyOptions(shared: SharedOptions): FastifyRateLimitOptions {
   const { onLimited, ...rest } = shared;
-  if (onLimited !== 'custom') return rest;
-  return {
-    ...rest,
-    onLimited: (_request, reply, decision) => {
-      reply.send({ custom: true, policy: decision.policy });
-    },
-  };
+  return onLimited === undefined ? rest : { ...rest, onLimited: onLimitedFor[onLimited] };
 }
 
 /**
@@ -43,9 +49,9 @@ async function build(spec: AppSpec): Promise<TestApp> {
     if (routes.find((route) => route.path === request.url)?.waitForClientToLeave === true) request.raw.socket.once('close', () => done());
     else done();
   });
-  app.setErrorHandler((error: { code?: string }, _request, reply) => {
+  app.setErrorHandler((error: { code?: string; message?: string }, _request, reply) => {
     events.add(`error ${error.code ?? 'unknown'}`);
-    reply.code(500).send({ error: error.code });
+    reply.code(500).send({ error: error.code, message: error.message });
   });
 
   try {
@@ -54,12 +60,13 @@ async function build(spec: AppSpec): Promise<TestApp> {
       // Typed through @sluice/fastify's module augmentation of FastifyContextConfig.
       const config: FastifyContextConfig =
         route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit === false ? false : fastifyOptions(route.rateLimit) };
-      app.get(route.path, { config }, async (request, reply) => {
+      const onRequest = route.stacked === undefined ? undefined : app.rateLimit(fastifyOptions(route.stacked));
+      app.get(route.path, { config, ...(onRequest === undefined ? {} : { onRequest }) }, async (request, reply) => {
         const id = request.headers['x-request-id'];
         if (typeof id === 'string') events.add(`handled ${id}`);
         const status = (request.query as { status?: string }).status;
         reply.code(Number(status ?? 200));
-        return { rateLimit: request.rateLimit };
+        return { rateLimit: request.rateLimit, rateLimits: request.rateLimits };
       });
     }
     await app.ready();

@@ -1,8 +1,10 @@
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import { rateLimit, type KoaRateLimitOptions } from '../src/index.js';
+import { rateLimit, type KoaOnLimited, type KoaRateLimitOptions } from '../src/index.js';
 import {
   EventLog,
+  ON_LIMITED_FAILURE,
+  type OnLimitedSpec,
   supertestApp,
   type AdapterHarness,
   type AppSpec,
@@ -10,15 +12,19 @@ import {
   type TestApp,
 } from '../../../test/adapter-behaviour/index.js';
 
+const onLimitedFor: Record<OnLimitedSpec, KoaOnLimited> = {
+  custom: (ctx, decision) => {
+    ctx.body = { custom: true, policy: decision.policy };
+  },
+  throw: () => {
+    throw new Error(ON_LIMITED_FAILURE);
+  },
+  reject: async () => Promise.reject(new Error(ON_LIMITED_FAILURE)),
+};
+
 function koaOptions(shared: SharedOptions): KoaRateLimitOptions {
   const { onLimited, ...rest } = shared;
-  if (onLimited !== 'custom') return rest;
-  return {
-    ...rest,
-    onLimited: (ctx, decision) => {
-      ctx.body = { custom: true, policy: decision.policy };
-    },
-  };
+  return onLimited === undefined ? rest : { ...rest, onLimited: onLimitedFor[onLimited] };
 }
 
 /** Koa the way users write it: app.use() for one global limit, @koa/router route middleware otherwise. */
@@ -35,10 +41,10 @@ async function build(spec: AppSpec): Promise<TestApp> {
     try {
       await next();
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const { code, message } = error as { code?: string; message?: string };
       events.add(`error ${code ?? 'unknown'}`);
       ctx.status = 500;
-      ctx.body = { error: code };
+      ctx.body = { error: code, message };
     }
   });
 
@@ -65,11 +71,12 @@ async function build(spec: AppSpec): Promise<TestApp> {
       if (route.rateLimit === undefined && globalLimit !== undefined) chain.push(globalLimit);
       else if (route.rateLimit !== undefined && route.rateLimit !== false) chain.push(rateLimit(koaOptions(route.rateLimit)));
     }
+    if (route.stacked !== undefined) chain.push(rateLimit(koaOptions(route.stacked)));
     router.get(route.path, ...chain, (ctx) => {
       const id = ctx.get('x-request-id');
       if (id !== '') events.add(`handled ${id}`);
       ctx.status = Number(ctx.query.status ?? 200);
-      ctx.body = { rateLimit: ctx.state.rateLimit ?? null };
+      ctx.body = { rateLimit: ctx.state.rateLimit ?? null, rateLimits: ctx.state.rateLimits ?? null };
     });
   }
   app.use(router.routes());
