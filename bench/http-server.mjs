@@ -50,5 +50,10 @@ function run({ rounds, warmRounds, sliceMs }) {
   begin();
 }
 
-process.on('message', (message) => run(message));
+process.on('message', (message) => {
+  if (message.probe === undefined) return run(message);
+  // Before the run, http.mjs requests each variant once to check what it answers.
+  current = message.probe;
+  process.send({ probed: message.probe });
+});
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));

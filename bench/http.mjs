@@ -68,6 +68,7 @@ async function runFramework(name) {
   try {
     const { port } = await nextMessage(server);
     if (PIN) execFileSync('taskset', ['-a', '-cp', '0', String(server.pid)], { stdio: 'ignore' });
+    const headers = await probe(server, port);
     const seconds = Math.ceil(((WARM_ROUNDS + ROUNDS) * VARIANT_IDS.length * SLICE_MS) / 1000) + 2;
     load = startLoad(port, seconds);
     await sleep(1000); // connections open, first JIT tiers done
@@ -76,11 +77,33 @@ async function runFramework(name) {
     const summary = await load.done;
     server.kill();
     if (summary.errors > 0 || summary.non2xx > 0) throw new Error(`${name}: ${summary.errors} errors, ${summary.non2xx} non-2xx responses under load`);
-    return analyse(framework, slices, summary);
+    return { ...analyse(framework, slices, summary), headers };
   } finally {
     if (server.exitCode === null) server.kill();
     if (load !== undefined && load.child.exitCode === null) load.child.kill();
   }
+}
+
+const ORDINARY_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-type', 'content-length', 'etag', 'x-powered-by']);
+
+/**
+ * Requests each variant once (the server switches on request): every one must answer 200 with
+ * the body, and every limiter variant must write rate-limit headers, or the run measures nothing.
+ * Returns the non-ordinary header names each variant sent.
+ */
+async function probe(server, port) {
+  const sent = {};
+  for (const [i, id] of VARIANT_IDS.entries()) {
+    server.send({ probe: i });
+    await nextMessage(server);
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    const body = await response.text();
+    if (response.status !== 200 || body !== 'hello world') throw new Error(`variant ${id} answered ${response.status} ${body.slice(0, 80)}`);
+    sent[id] = [...response.headers.keys()].filter((name) => !ORDINARY_HEADERS.has(name));
+    const limits = sent[id].some((name) => /ratelimit/.test(name));
+    if (limits !== (id === 'headers' || id === 'peer' || id === 'sluice')) throw new Error(`variant ${id} sent headers ${sent[id].join(', ') || '(none)'}`);
+  }
+  return sent;
 }
 
 /** Per-round ratios to the same round's bare (and floor) slice, with bootstrap intervals. */
@@ -123,7 +146,7 @@ const results = [];
 for (const name of names) {
   const result = await runFramework(name);
   results.push(result);
-  console.log(`\n${result.framework}: ${result.rounds} rounds, ${result.autocannon.requests.toLocaleString('en-US')} requests, 0 errors`);
+  console.log(`\n${result.framework}: ${result.rounds} rounds, ${result.autocannon.requests.toLocaleString('en-US')} requests, 0 errors; headers: ${VARIANT_IDS.map((id) => `${id}: ${result.headers[id].join(', ') || '-'}`).join('; ')}`);
   printTable(
     ['variant', 'req/s (mean)', 'x bare [95% CI]', 'x bare by CPU [95% CI]', 'server CPU µs/req', 'µs/req above floor [95% CI]'],
     result.variants.map((v) => [v.label, fmt.rate(v.requestsPerSecond), ci(v.vsBare), ci(v.vsBareCpu), v.cpuUsPerRequest.toFixed(2), ci(v.usAboveFloor, 2)]),

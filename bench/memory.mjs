@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
 import { ipKeys, memoryContenders } from './lib/memory-contenders.mjs';
+import { storeAdmitted } from './lib/closed-loop.mjs';
 import { saveResults } from './lib/results.mjs';
 import { shuffle, summarize } from './lib/stats.mjs';
 import { makeRunner } from './lib/timed-loop.mjs';
@@ -24,6 +25,10 @@ const gc = globalThis.gc ?? (() => {});
 async function throughput(core, keyCount) {
   const keys = ipKeys(keyCount);
   const contenders = await memoryContenders(core, keyCount);
+  for (const c of contenders) {
+    // A Sluice decision that denies or comes from the failure policy would measure the wrong path.
+    if (c.group.startsWith('sluice') && !storeAdmitted(await c.fn('verify-key'))) throw new Error(`${c.label}: first decision not admitted by the store`);
+  }
   const runners = contenders.map((c) => makeRunner(c.fn, keys, c.kind));
   // Warm-up: JIT tiers settle and every key's state exists before anything is measured.
   for (const run of runners) await run(Math.max(SLICE_MS, 200));

@@ -7,7 +7,7 @@
 //   npm run postgres -w bench       (BENCH_QUICK=1 for a harness check)
 //   DATABASE_URL=postgres://... to use an existing server; BENCH_ROUNDS, BENCH_SLICE_MS.
 import { createRequire } from 'node:module';
-import { interleave, ratioTo } from './lib/closed-loop.mjs';
+import { interleave, ratioTo, storeAdmitted, verifyCases } from './lib/closed-loop.mjs';
 import { fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
 import { saveResults } from './lib/results.mjs';
 import { startPostgres } from './lib/servers.mjs';
@@ -45,9 +45,9 @@ async function contenders(pool, schema, keyOf) {
     store,
     cases: [
       { id: 'raw', name: 'raw upsert, 1 statement (floor)', call: (i) => pool.query({ ...raw, values: [keyOf(i)] }) },
-      { id: 'sluice.fixed-window', name: 'Sluice consume, fixed window', call: (i) => fixed.consume(keyOf(i)) },
-      { id: 'sluice.token-bucket', name: 'Sluice consume, token bucket', call: (i) => bucket.consume(keyOf(i)) },
-      { id: 'sluice.two-policies', name: 'Sluice consume, token bucket + fixed window', call: (i) => two.consume(keyOf(i)) },
+      { id: 'sluice.fixed-window', name: 'Sluice consume, fixed window', call: (i) => fixed.consume(keyOf(i)), verify: storeAdmitted },
+      { id: 'sluice.token-bucket', name: 'Sluice consume, token bucket', call: (i) => bucket.consume(keyOf(i)), verify: storeAdmitted },
+      { id: 'sluice.two-policies', name: 'Sluice consume, token bucket + fixed window', call: (i) => two.consume(keyOf(i)), verify: storeAdmitted },
       { id: 'rlf', name: 'rate-limiter-flexible RateLimiterPostgres.consume', call: (i) => rlf.consume(keyOf(i)) },
     ],
   };
@@ -56,6 +56,7 @@ async function contenders(pool, schema, keyOf) {
 async function measure(pool, title, schema, keyOf) {
   await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const { store, cases } = await contenders(pool, schema, keyOf);
+  await verifyCases(cases);
   const rows = [];
   for (const inFlight of IN_FLIGHT) {
     const results = await interleave(cases, { inFlight, rounds: ROUNDS, sliceMs: SLICE_MS });

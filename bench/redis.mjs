@@ -8,7 +8,7 @@
 //   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_CPU_MS override the defaults.
 import { createRequire } from 'node:module';
 import { fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
-import { interleave, ratioTo, slice } from './lib/closed-loop.mjs';
+import { interleave, ratioTo, slice, storeAdmitted, verifyCases } from './lib/closed-loop.mjs';
 import { saveResults } from './lib/results.mjs';
 import { processCpuSeconds, startRedis, startRedisCluster } from './lib/servers.mjs';
 
@@ -38,9 +38,9 @@ function contenders(client, { cluster }) {
   const rlf = new RateLimiterRedis({ storeClient: client, points: 1e9, duration: 60, keyPrefix: 'rlf' });
   const list = [
     { id: 'raw', name: 'raw EVALSHA `return 1` (floor)', call: (i) => client.benchTrivial(`raw:{${key(i)}}`) },
-    { id: 'sluice.fixed-window', name: 'Sluice consume, fixed window', call: (i) => fixed.consume(key(i)) },
-    { id: 'sluice.token-bucket', name: 'Sluice consume, token bucket', call: (i) => bucket.consume(key(i)) },
-    { id: 'sluice.two-policies', name: 'Sluice consume, token bucket + fixed window', call: (i) => two.consume(key(i)) },
+    { id: 'sluice.fixed-window', name: 'Sluice consume, fixed window', call: (i) => fixed.consume(key(i)), verify: storeAdmitted },
+    { id: 'sluice.token-bucket', name: 'Sluice consume, token bucket', call: (i) => bucket.consume(key(i)), verify: storeAdmitted },
+    { id: 'sluice.two-policies', name: 'Sluice consume, token bucket + fixed window', call: (i) => two.consume(key(i)), verify: storeAdmitted },
     { id: 'rlf', name: 'rate-limiter-flexible RateLimiterRedis.consume', call: (i) => rlf.consume(key(i)) },
   ];
   if (!cluster) {
@@ -94,6 +94,7 @@ async function standalone() {
   try {
     const version = (await client.info('server')).match(/redis_version:(\S+)/)?.[1];
     const cases = contenders(client, { cluster: false });
+    await verifyCases(cases);
     const results = [];
     for (const inFlight of IN_FLIGHT) results.push(await interleave(cases, { inFlight, rounds: ROUNDS, sliceMs: SLICE_MS }));
     const cpu = await redisCpu(client, server.pid, cases);
@@ -112,6 +113,7 @@ async function cluster() {
   client.on('error', () => {});
   try {
     const cases = contenders(client, { cluster: true });
+    await verifyCases(cases);
     const results = await interleave(cases, { inFlight: 64, rounds: ROUNDS, sliceMs: SLICE_MS });
     return { rows: report('Redis Cluster, 3 masters on this machine, ioredis Cluster client', results) };
   } finally {

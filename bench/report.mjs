@@ -156,6 +156,7 @@ function httpSection(r) {
   ];
   for (const f of r.frameworks) {
     parts.push(`### ${f.framework} (${f.rounds} rounds, ${f.autocannon.requests.toLocaleString('en-US')} requests)`);
+    if (f.headers) parts.push(`Headers beyond the framework's own, as each variant answered one probe before the run: ${f.variants.map((v) => `${v.label}: ${f.headers[v.id].map((h) => `\`${h}\``).join(', ') || 'none'}`).join('; ')}.`);
     parts.push(
       table(
         ['variant', 'req/s (mean)', 'x bare [95% CI]', 'x bare by CPU [95% CI]', 'server CPU µs/request', 'µs/request above the floor [95% CI]'],

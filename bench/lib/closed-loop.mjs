@@ -47,3 +47,20 @@ export function ratioTo(results, id, ref) {
   const b = results.find((r) => r.id === ref);
   return summarize(a.rates.map((v, i) => v / b.rates[i]));
 }
+
+/** A Sluice decision that really came from the store (not the failure policy) and admitted. */
+export function storeAdmitted(decision) {
+  return decision?.allowed === true && decision.degraded === undefined;
+}
+
+/**
+ * Calls each case once and runs its `verify(result)`, so a store that fails (and fails open)
+ * cannot pass for a fast one.
+ */
+export async function verifyCases(cases) {
+  for (const c of cases) {
+    if (c.verify === undefined) continue;
+    const result = await c.call(0);
+    if (!c.verify(result)) throw new Error(`${c.name}: unexpected result before measuring: ${JSON.stringify(result)}`);
+  }
+}
