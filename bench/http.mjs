@@ -14,7 +14,7 @@ import { execFileSync, fork, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
+import { command, fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
 import { FRAMEWORKS, VARIANT_IDS } from './lib/http-variants.mjs';
 import { saveResults } from './lib/results.mjs';
 import { bootstrap, mean } from './lib/stats.mjs';
@@ -155,7 +155,7 @@ for (const name of names) {
 await saveResults('http', {
   machine: env,
   versions: versions(['@sluice/core', '@sluice/express', '@sluice/koa', '@sluice/fastify', 'express', 'fastify', 'koa', 'express-rate-limit', '@fastify/rate-limit', 'koa-ratelimit', 'autocannon']),
-  command: 'npm run http -w bench',
+  command: command('npm run http -w bench'),
   settings: { rounds: ROUNDS, warmRounds: WARM_ROUNDS, sliceMs: SLICE_MS, connections: CONNECTIONS, pinned: PIN, variants: VARIANT_IDS },
   frameworks: results,
 });

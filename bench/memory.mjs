@@ -7,7 +7,7 @@
 //   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_KEYS, BENCH_HEAP_KEYS override the defaults.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
+import { command, fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
 import { ipKeys, memoryContenders } from './lib/memory-contenders.mjs';
 import { storeAdmitted } from './lib/closed-loop.mjs';
 import { saveResults } from './lib/results.mjs';
@@ -88,7 +88,7 @@ async function main() {
   await saveResults('memory', {
     machine: env,
     versions: versions(['@sluice/core', 'rate-limiter-flexible', 'express-rate-limit', '@fastify/rate-limit']),
-    command: 'npm run memory -w bench',
+    command: command('npm run memory -w bench'),
     settings: { rounds: ROUNDS, sliceMs: SLICE_MS, keys: [1, MANY_KEYS], heapKeys: HEAP_KEYS, timing: 'process.cpuUsage (user+system)' },
     throughput: rows,
     heap: heapRows,

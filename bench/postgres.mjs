@@ -8,7 +8,7 @@
 //   DATABASE_URL=postgres://... to use an existing server; BENCH_ROUNDS, BENCH_SLICE_MS.
 import { createRequire } from 'node:module';
 import { interleave, ratioTo, storeAdmitted, verifyCases } from './lib/closed-loop.mjs';
-import { fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
+import { command, fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
 import { saveResults } from './lib/results.mjs';
 import { startPostgres } from './lib/servers.mjs';
 
@@ -91,7 +91,7 @@ try {
     machine: env,
     versions: { postgresql: version, ...versions(['@sluice/core', '@sluice/postgres', 'pg', 'rate-limiter-flexible']) },
     durability,
-    command: 'npm run postgres -w bench',
+    command: command('npm run postgres -w bench'),
     settings: { rounds: ROUNDS, sliceMs: SLICE_MS, inFlight: IN_FLIGHT, clientKeys: CLIENT_KEYS, poolMax: 32, timing: 'wall clock, closed loop' },
     spread,
     hot,

@@ -7,7 +7,7 @@
 //   npm run redis -w bench          (BENCH_QUICK=1 for a harness check)
 //   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_CPU_MS override the defaults.
 import { createRequire } from 'node:module';
-import { fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
+import { command, fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
 import { interleave, ratioTo, slice, storeAdmitted, verifyCases } from './lib/closed-loop.mjs';
 import { saveResults } from './lib/results.mjs';
 import { processCpuSeconds, startRedis, startRedisCluster } from './lib/servers.mjs';
@@ -130,7 +130,7 @@ const clustered = await cluster();
 await saveResults('redis', {
   machine: env,
   versions: { 'redis-server': single.version, ...versions(['@sluice/core', '@sluice/redis', 'ioredis', 'rate-limiter-flexible', 'rate-limit-redis']) },
-  command: 'npm run redis -w bench',
+  command: command('npm run redis -w bench'),
   settings: { rounds: ROUNDS, sliceMs: SLICE_MS, cpuMs: CPU_MS, inFlight: IN_FLIGHT, clientKeys: CLIENT_KEYS, timing: 'wall clock, closed loop' },
   standalone: single.rows,
   cluster: clustered.rows,

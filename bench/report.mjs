@@ -30,7 +30,7 @@ function runLine(r) {
   return (
     `${r.quick ? '**QUICK run (harness check; figures not meant to be read)**, ' : ''}finished ${r.finishedAt}; ` +
     `${m.cpu} x${m.cores}, ${m.memoryGiB} GiB, load average at start ${m.loadAverage.join(' / ')}; Node ${m.node} (V8 ${m.v8}); ` +
-    `commit ${m.commit}. Command: \`${r.command}\`${r.quick ? ' with `BENCH_QUICK=1`' : ''}. ` +
+    `commit ${m.commit}. Command: \`${r.command}\`${r.quick && !r.command.includes('BENCH_QUICK') ? ' (quick)' : ''}. ` +
     `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`
   );
 }

@@ -100,3 +100,14 @@ export function printTable(header, rows) {
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const row of rows) console.log(line(row));
 }
+
+/** The command that reproduces this run: the npm script with the BENCH_* settings in effect. */
+export function command(script) {
+  const settings = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('BENCH_'))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${value}`);
+  // A connection string may hold a password: say only that one was given.
+  if (process.env.DATABASE_URL && script.includes('postgres')) settings.push('DATABASE_URL=...');
+  return [...settings, script].join(' ');
+}
