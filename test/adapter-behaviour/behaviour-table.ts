@@ -338,6 +338,32 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
       });
     });
 
+    describe('holds longer than maxDelayMs', () => {
+      // One unit a day: the second request would be held 24 hours (a timer Node would fire at once).
+      const daily = () => leakyBucket({ name: 'daily', capacity: 30, leakPerSecond: 1 / 86_400 });
+
+      it('are refused with 429 and a Retry-After for when the hold would fit, and charge nothing', async () => {
+        const app = await build({ global: { store: clock, policies: [daily()] } });
+        expect((await get(app)).body.rateLimit.delayMs).toBe(0);
+        // Refused twice alike: the refused request gave its unit back (else the second would wait two days).
+        for (const id of ['two', 'three']) {
+          const refused = await get(app, { 'x-request-id': id });
+          expect(refused.status).toBe(429);
+          expect(refused.headers['retry-after']).toBe(String(86_400 - 10));
+          expect(refused.body).toMatchObject({ policy: 'daily', 'violated-policies': ['daily'], retryAfter: 86_390 });
+          expect(app.events.entries).not.toContain(`handled ${id}`);
+        }
+      });
+
+      it('maxDelayMs sets the bound: 0 refuses every hold', async () => {
+        const app = await build({ global: { store: clock, policies: [daily()], maxDelayMs: 0 } });
+        await get(app);
+        const refused = await get(app);
+        expect(refused.status).toBe(429);
+        expect(refused.headers['retry-after']).toBe('86400');
+      });
+    });
+
     describe('degraded decisions (the store is down)', () => {
       it("onStoreError 'allow': the request passes with RateLimit-Policy but no invented RateLimit figures", async () => {
         const app = await build({ global: { store: new FailingStore(), policies: [minute(3)], onStoreError: 'allow' } });
@@ -345,7 +371,7 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
         expect(response.status).toBe(200);
         expect(response.headers['ratelimit-policy']).toBe('"minute";q=3;w=60');
         expect(response.headers['ratelimit']).toBeUndefined();
-        expect(response.body.rateLimit).toMatchObject({ allowed: true, degraded: 'store-error' });
+        expect(response.body.rateLimit).toMatchObject({ allowed: true, degraded: 'store-error', decidedBy: 'failure-policy' });
       });
 
       it("onStoreError 'deny': 503 temporary-reduced-capacity with Retry-After, not a quota 429", async () => {
@@ -356,6 +382,24 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
         expect(response.headers['ratelimit']).toBeUndefined();
         expect(response.headers['ratelimit-policy']).toBe('"minute";q=3;w=60');
         expect(response.body).toMatchObject({ type: REDUCED_CAPACITY, status: 503, retryAfter: 1, degraded: 'store-error' });
+        // Nothing was measured, so no policy was violated.
+        expect(response.body).not.toHaveProperty('violated-policies');
+      });
+
+      it("a fallback store's denial is a quota 429 with that store's RateLimit figures and Retry-After", async () => {
+        const app = await build({ global: { store: new FailingStore(), onStoreError: clock, policies: [minute(2)], onWarning: () => {} } });
+        const first = await get(app);
+        expect(first.status).toBe(200);
+        expect(first.headers['ratelimit']).toBe('"minute";r=1;t=60');
+        expect(first.body.rateLimit).toMatchObject({ decidedBy: 'fallback', degraded: 'store-error' });
+        await get(app);
+        clock.advance(20_500);
+        const denied = await get(app);
+        expect(denied.status).toBe(429);
+        expect(denied.headers['retry-after']).toBe('40');
+        expect(denied.headers['ratelimit']).toBe('"minute";r=0;t=40');
+        expect(denied.headers['ratelimit-policy']).toBe('"minute";q=2;w=60');
+        expect(denied.body).toMatchObject({ type: QUOTA_EXCEEDED, status: 429, 'violated-policies': ['minute'], retryAfter: 40 });
       });
     });
 
@@ -380,6 +424,28 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
           code: ErrorCodes.INVALID_OPTION,
           option: 'policies',
         });
+      });
+
+      it('null and wrong types are refused with the option named, never taken as the default', async () => {
+        const bad: Array<[string, unknown]> = [
+          ['maxDelayMs', -1],
+          ['maxDelayMs', 2 ** 31],
+          ['maxDelayMs', 1.5],
+          ['maxDelayMs', null],
+          ['maxDelayMs', '100'],
+          ['key', null],
+          ['cost', 5],
+          ['refund', null],
+          ['onCallbackError', 'log'],
+          ['headers', null],
+          ['legacyHeaders', null],
+        ];
+        for (const [option, value] of bad) {
+          await expect(build({ global: { store: clock, policies: [minute(1)], [option]: value } })).rejects.toMatchObject({
+            code: ErrorCodes.INVALID_OPTION,
+            option,
+          });
+        }
       });
     });
   });

@@ -24,7 +24,7 @@ export interface RouteSpec {
   rateLimit?: SharedOptions | false;
   /**
    * A second limiter on this route, after the global one (Express/Koa: route middleware;
-   * Fastify: `onRequest: app.rateLimit(options)`).
+   * Fastify: `preHandler: app.rateLimit(options)`).
    */
   stacked?: SharedOptions;
   /** The probe before the limiter waits until the client has hung up (a request without a client IP). */

@@ -1,5 +1,6 @@
 export { runAdapterBehaviour } from './behaviour-table.js';
 export { runCallbackFailures } from './callback-failures.js';
+export { runStackedLimiters } from './stacked-limiters.js';
 export { useApps } from './use-apps.js';
 export {
   EventLog,

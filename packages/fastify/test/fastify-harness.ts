@@ -60,8 +60,9 @@ async function build(spec: AppSpec): Promise<TestApp> {
       // Typed through @sluice/fastify's module augmentation of FastifyContextConfig.
       const config: FastifyContextConfig =
         route.rateLimit === undefined ? {} : { rateLimit: route.rateLimit === false ? false : fastifyOptions(route.rateLimit) };
-      const onRequest = route.stacked === undefined ? undefined : app.rateLimit(fastifyOptions(route.stacked));
-      app.get(route.path, { config, ...(onRequest === undefined ? {} : { onRequest }) }, async (request, reply) => {
+      // preHandler: after every onRequest hook, so the plugin-wide limit decides first.
+      const preHandler = route.stacked === undefined ? undefined : app.rateLimit(fastifyOptions(route.stacked));
+      app.get(route.path, { config, ...(preHandler === undefined ? {} : { preHandler }) }, async (request, reply) => {
         const id = request.headers['x-request-id'];
         if (typeof id === 'string') events.add(`handled ${id}`);
         const status = (request.query as { status?: string }).status;
