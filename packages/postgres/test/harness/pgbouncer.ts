@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { freePort, serverUser, stopChild } from './processes';
+import { freePort, serverUser, stopChild, waitUntilAnswering } from './processes';
 
 /**
  * Starts a throwaway PgBouncer (Debian's `pgbouncer`) in front of a PostgreSQL for tests:
@@ -39,25 +38,6 @@ function findPgBouncer(): string {
     if (dir && existsSync(file)) return file;
   }
   throw new Error(INSTALL_HINT);
-}
-
-async function waitUntilReady(connectionString: string, exited: () => boolean, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (exited()) throw new Error(`pgbouncer exited: ${log()}`);
-    const client = new pg.Client({ connectionString });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      await client.end();
-      return;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`pgbouncer did not accept connections: ${String(error)}\n${log()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBouncer> {
@@ -118,7 +98,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url(password), () => child.exitCode !== null, () => stderr);
+    await waitUntilAnswering('pgbouncer', url(password), child, () => stderr);
   } catch (error) {
     await stop();
     throw error;

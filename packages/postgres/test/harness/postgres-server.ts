@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { freePort, serverUser, stopChild, waitForExit } from './processes';
+import { freePort, serverUser, stopChild, waitForExit, waitUntilAnswering } from './processes';
 
 /**
  * Starts a throwaway PostgreSQL for tests: initdb in a temp dir, `postgres` on a free
@@ -49,24 +48,6 @@ function run(command: string, args: string[], user: { uid: number; gid: number }
   const result = spawnSync(command, args, { encoding: 'utf8', ...(user ?? {}) });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
-  }
-}
-
-async function waitUntilReady(connectionString: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${log()}`);
-    const client = new pg.Client({ connectionString });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${String(error)}\n${log()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 }
 
@@ -135,7 +116,7 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     process.once('exit', kill);
     const connectionString = `postgres://${encodeURIComponent(superuser)}@127.0.0.1:${port}/postgres`;
     try {
-      await waitUntilReady(connectionString, child, () => stderr);
+      await waitUntilAnswering('postgres', connectionString, child, () => stderr);
     } catch (error) {
       lastError = error;
       kill();

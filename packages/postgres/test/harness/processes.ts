@@ -1,5 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import pg from 'pg';
 
 /** Process helpers the server harnesses (PostgreSQL, PgBouncer) share. */
 
@@ -55,5 +56,25 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, gra
   if (!(await waitForExit(child, graceMs))) {
     process.kill(pid, 'SIGKILL');
     await waitForExit(child, 5_000);
+  }
+}
+
+/** Polls until `SELECT 1` works at `connectionString` (20 s at most), failing early if the child exits. */
+export async function waitUntilAnswering(what: string, connectionString: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${log()}`);
+    const client = new pg.Client({ connectionString });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline) throw new Error(`${what} did not accept connections: ${String(error)}\n${log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
