@@ -87,6 +87,20 @@ test('transaction mode with named statements: the first mismatch switches the st
   expect(reported[0]!.message).toContain('preparedStatements: false');
 });
 
+test('autoMigrate through the pooler in transaction mode creates a fresh schema and decides (its lock is transaction-scoped)', async () => {
+  const store = new PostgresStore({
+    pool: pool(transaction.connectionString, 4),
+    schema: 'through_pooler',
+    autoMigrate: true,
+    preparedStatements: false,
+    sweepIntervalMs: false,
+  });
+  const decisions = await race(store, 'migrated');
+  expect(decisions.map((d) => d.decidedBy)).toEqual(decisions.map(() => 'store'));
+  expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+  await store.close();
+});
+
 test('a wrong password at the pooler is a configuration error, and the limiter warns once, naming it', async () => {
   const warnings: SluiceWarning[] = [];
   const store = new PostgresStore({ pool: pool(transaction.wrongPasswordConnectionString, 2), sweepIntervalMs: false, preparedStatements: false });
