@@ -1,6 +1,7 @@
 import {
   ALGORITHMS,
   ErrorCodes,
+  InvalidOptionError,
   msToMicros,
   StoreError,
   type Policy,
@@ -80,7 +81,8 @@ export class PostgresStore implements Store {
     if (this.migration !== undefined) await this.whenMigrated();
     const plan = this.planFor(request.policies);
     const mode = MODE_CODES[request.mode];
-    if (mode === undefined) throw new StoreError(`PostgresStore: unknown mode ${JSON.stringify(request.mode)}.`);
+    // Bad input is the caller's bug, never an outage to fail open on (the limiter checks it first).
+    if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek' or 'refund'");
     const query: QueryArrayConfig = {
       name: this.decideName,
       text: this.decideText,

@@ -144,3 +144,9 @@ describe('base keys PostgreSQL cannot hold are refused with a typed error, never
     for (const key of keys) expect((await t.store.consume({ key, policies, cost: 1, mode: 'consume' }))[0]!.allowed).toBe(false);
   });
 });
+
+test('an unknown mode is refused with the same typed error as on the other stores, before any query', async () => {
+  const request = { key: baseKey('mode', 'a'), policies: EVERY_ALGORITHM, cost: 1, mode: 'charge' as never };
+  await expect(t.store.consume(request)).rejects.toMatchObject({ option: 'mode', code: ErrorCodes.INVALID_OPTION });
+  expect(await rowCount('mode:')).toBe(0);
+});
