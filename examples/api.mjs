@@ -27,16 +27,20 @@ app.get('/api/hello', (req, res) => {
 });
 
 // A strict login limit that counts failed attempts only: a successful login is refunded.
+// It stacks on the global limit: RateLimit-Policy lists burst, hourly and login together.
 const loginLimit = rateLimit({
   policies: [slidingWindow({ name: 'login', limit: 5, window: '15m' })],
   refund: (status) => status < 400,
+  onCallbackError: (error) => console.error('login refund failed:', error),
 });
 app.post('/login', loginLimit, (req, res) => {
-  if (req.body?.password === 'correct horse battery staple') res.json({ welcome: req.body.user ?? 'friend' });
-  else res.status(401).json({ error: 'wrong user or password' });
+  const limits = req.rateLimits?.map((decision) => `${decision.policy}: ${decision.remaining} left`);
+  if (req.body?.password === 'correct horse battery staple') res.json({ welcome: req.body.user ?? 'friend', limits });
+  else res.status(401).json({ error: 'wrong user or password', limits });
 });
 
-// An expensive export, shaped rather than refused: up to 5 queue up and leave one per second.
+// An expensive export, shaped rather than refused: up to 5 queue up and leave one per second
+// (a hold longer than maxDelayMs, 10 s by default, would be refused with 429 instead).
 const exportQueue = rateLimit({ policies: [leakyBucket({ name: 'export', capacity: 5, leakPerSecond: 1 })] });
 app.get('/api/export', exportQueue, (req, res) => {
   res.json({ rows: 3, heldMs: req.rateLimit?.delayMs ?? 0 });
