@@ -7,7 +7,10 @@ const { createLimiter, slidingLog } = require('@sluice/core');
 const { RedisStore } = require('@sluice/redis');
 const { withRateLimit } = require('@sluice/client');
 
-async function run({ redisUrl, url, prefix, limit, windowMs, durationMs, concurrency }) {
+let setup;
+
+/** Connects and warms up (connection, script cache, JIT) so that the run starts on a signal. */
+async function prepare({ redisUrl, url, prefix, limit, windowMs }) {
   const redis = new Redis(redisUrl);
   redis.on('error', () => undefined);
   const limiter = createLimiter({
@@ -27,9 +30,14 @@ async function run({ redisUrl, url, prefix, limit, windowMs, durationMs, concurr
     maxDelayMs: windowMs * 2,
     onWait: (event) => event.reason === 'limiter' && admittedAt.push(Date.now()),
   });
-  // Warm up (connection, script cache, JIT) so that admission times are read promptly.
   await limiter.peek('warmup');
   await (await fetch(`${url}?warmup`)).text();
+  setup = { redis, client, url, admittedAt };
+}
+
+/** Calls the API from `concurrency` loops until `durationMs` has passed. */
+async function run({ durationMs, concurrency }) {
+  const { redis, client, url, admittedAt } = setup;
   const stop = AbortSignal.timeout(durationMs);
   let sent = 0;
   let stopped = 0;
@@ -51,8 +59,7 @@ async function run({ redisUrl, url, prefix, limit, windowMs, durationMs, concurr
 }
 
 process.on('message', (message) => {
-  run(message).then(
-    (result) => process.send({ type: 'done', ...result }, () => process.disconnect()),
-    (error) => process.send({ type: 'error', message: String(error && error.stack ? error.stack : error) }, () => process.disconnect()),
-  );
+  const fail = (error) => process.send({ type: 'error', message: String(error && error.stack ? error.stack : error) }, () => process.disconnect());
+  if (message.type === 'prepare') prepare(message).then(() => process.send({ type: 'ready' }), fail);
+  else if (message.type === 'run') run(message).then((result) => process.send({ type: 'done', ...result }, () => process.disconnect()), fail);
 });
