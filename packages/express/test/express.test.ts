@@ -82,6 +82,16 @@ describe('@sluice/express wiring', () => {
     ]);
   });
 
+  it('the same middleware mounted twice on one request charges it once', async () => {
+    const app = express();
+    const limit = rateLimit({ policies: [minute(3)] });
+    app.use(limit);
+    app.get('/', limit, (req, res) => res.json({ decisions: req.rateLimits?.length }));
+    const response = await supertest(app).get('/');
+    expect(response.headers['ratelimit']).toBe('"minute";r=2;t=60');
+    expect(response.body).toEqual({ decisions: 1 });
+  });
+
   it('validates options when the middleware is created, not on the first request', () => {
     expect(() => rateLimit({ policies: [minute(1)], legacyHeader: true } as never)).toThrow(
       expect.objectContaining({ code: ErrorCodes.UNKNOWN_OPTION, option: 'legacyHeader' }),
