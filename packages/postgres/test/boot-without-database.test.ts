@@ -61,3 +61,27 @@ test('autoMigrate: degraded decisions while the database is down, exact limits o
     await store.close();
   }
 });
+
+test('an onError hook that throws (here, on the failed migration attempt) becomes a process warning, not a crash', async () => {
+  const port = await freePort();
+  const emitted: unknown[] = [];
+  const spy = jest.spyOn(process, 'emitWarning').mockImplementation((warning) => void emitted.push(warning));
+  const store = new PostgresStore({
+    connectionString: `postgres://${encodeURIComponent(superuserName())}@127.0.0.1:${port}/postgres`,
+    autoMigrate: true,
+    sweepIntervalMs: false,
+    onError: () => {
+      throw new Error('hook bug');
+    },
+  });
+  try {
+    // The first attempt fails at once (nothing listens on the port), and its report throws.
+    await expect(store.consume({ key: 'hook:{a}', policies: [fixedWindow({ limit: 1, window: '1m' })], cost: 1, mode: 'consume' })).rejects.toThrow(
+      /not migrated yet/,
+    );
+    expect(emitted).toEqual([expect.objectContaining({ message: 'hook bug' })]);
+  } finally {
+    spy.mockRestore();
+    await store.close();
+  }
+});
