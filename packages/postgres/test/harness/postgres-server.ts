@@ -64,7 +64,7 @@ export interface StartOptions {
 function hbaConf(superuser: string): string {
   return [
     'local all all trust',
-    `host all ${superuser} 127.0.0.1/32 trust`,
+    `host all "${superuser}" 127.0.0.1/32 trust`,
     'host all all 127.0.0.1/32 scram-sha-256',
     '',
   ].join('\n');
