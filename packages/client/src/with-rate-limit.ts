@@ -62,8 +62,13 @@ async function send(
   const origin = request.url.origin;
   const partitionKey = options.partition(request);
   const pace: PartitionPacer | undefined = pacer?.partition(partitionKey);
-  const limiterKey = typeof options.limiterKey === 'function' ? options.limiterKey(request) : (options.limiterKey ?? partitionKey);
-  const cost = options.cost?.(request) ?? 1;
+  const limiter = options.limiter;
+  let limiterKey = '';
+  let cost = 1;
+  if (limiter !== undefined) {
+    limiterKey = typeof options.limiterKey === 'function' ? options.limiterKey(request) : (options.limiterKey ?? partitionKey);
+    cost = options.cost?.(request) ?? 1;
+  }
   // A Request with a body is cloned for each try, so a retry has an unread copy.
   const cloneInput = input instanceof Request && input.body !== null;
   options.retryBudget?.deposit(startMs);
@@ -77,10 +82,10 @@ async function send(
 
   for (let attempt = 0; ; attempt++) {
     const maxWaitMs = Math.max(0, Math.min(options.maxDelayMs, options.timeBudgetMs - (Date.now() - startMs)));
-    if (options.limiter !== undefined) {
+    if (limiter !== undefined) {
       const waitStart = Date.now();
       try {
-        await options.limiter.acquire(limiterKey, { cost, maxWaitMs, signal });
+        await limiter.acquire(limiterKey, { cost, maxWaitMs, signal });
       } catch (error) {
         if (isSluiceError(error, ErrorCodes.WAIT_EXCEEDED)) {
           const wait = waitError((error as RateLimitWaitError).retryAfterMs);

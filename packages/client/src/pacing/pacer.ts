@@ -78,6 +78,11 @@ export class PartitionPacer {
     this.pump();
   }
 
+  /** Nothing queued, nothing in flight, no hold ahead: forgetting this partition loses only old reports. */
+  isIdle(nowMs: number): boolean {
+    return this.queue.length === 0 && this.inFlight === 0 && this.holdUntilMs <= nowMs && this.timer === undefined;
+  }
+
   /** A request got no answer (network error, abort): free its place. */
   abandon(): void {
     this.inFlight--;
@@ -147,13 +152,26 @@ export class PartitionPacer {
   }
 }
 
+/** Partitions kept before idle ones are forgotten (a `partition` callback may make many). */
+const MAX_PARTITIONS = 1024;
+
 /** Pacing state per partition key. */
 export class Pacer {
   private readonly partitions = new Map<string, PartitionPacer>();
 
   partition(key: string): PartitionPacer {
     let partition = this.partitions.get(key);
-    if (partition === undefined) this.partitions.set(key, (partition = new PartitionPacer()));
+    if (partition === undefined) {
+      if (this.partitions.size >= MAX_PARTITIONS) this.forgetIdle();
+      this.partitions.set(key, (partition = new PartitionPacer()));
+    }
     return partition;
+  }
+
+  private forgetIdle(): void {
+    const nowMs = Date.now();
+    for (const [key, partition] of this.partitions) {
+      if (partition.isIdle(nowMs)) this.partitions.delete(key);
+    }
   }
 }
