@@ -22,16 +22,46 @@ function filesUnder(path) {
     .flatMap((entry) => filesUnder(join(path, entry.name)));
 }
 
+/**
+ * Parses a tsconfig: JSON plus comments and trailing commas, as TypeScript accepts (loading
+ * TypeScript itself would cost more than the whole up-to-date check). Undefined when unreadable.
+ */
+export function readTsconfig(file) {
+  const text = readFileSync(file, 'utf8');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = /"(?:[^"\\]|\\.)*"/y;
+      end.lastIndex = i;
+      const match = end.exec(text);
+      if (match === null) return undefined;
+      out += match[0];
+      i += match[0].length - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      i = close + 1;
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  try {
+    return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The tsconfig file and every local file it `extends`, in order. */
 function tsconfigChain(file, seen = new Set()) {
   if (seen.has(file) || !existsSync(file)) return [];
   seen.add(file);
-  let extended;
-  try {
-    extended = JSON.parse(readFileSync(file, 'utf8')).extends;
-  } catch {
-    return [file]; // JSON with comments: its text is still hashed; a commented file's parents are not followed
-  }
+  const extended = readTsconfig(file)?.extends; // an unreadable file is still hashed, as text
   const parents = (Array.isArray(extended) ? extended : [extended])
     .filter((p) => typeof p === 'string' && p.startsWith('.'))
     .flatMap((p) => tsconfigChain(resolve(dirname(file), p), seen));
@@ -40,13 +70,9 @@ function tsconfigChain(file, seen = new Set()) {
 
 /** The directories and files tsconfig.build.json compiles (`include`, default `src`). */
 function sourceRoots(dir) {
-  try {
-    const include = JSON.parse(readFileSync(join(dir, 'tsconfig.build.json'), 'utf8')).include;
-    if (Array.isArray(include) && include.every((p) => typeof p === 'string' && !/[*?]/.test(p))) {
-      return include.map((p) => join(dir, p));
-    }
-  } catch {
-    // falls back to src below
+  const include = readTsconfig(join(dir, 'tsconfig.build.json'))?.include;
+  if (Array.isArray(include) && include.length > 0 && include.every((p) => typeof p === 'string' && !/[*?]/.test(p))) {
+    return include.map((p) => join(dir, p));
   }
   return [join(dir, 'src')];
 }

@@ -65,6 +65,8 @@ beforeAll(() => {
   makePackage('a', 'export const a: number = 1;\n');
   makePackage('b', "import { a } from '@fx/a';\nexport const b = a + 1;\n", { '@fx/a': '1.0.0' });
   makePackage('c', 'export const c = 3;\n');
+  // tsconfig files may carry comments and trailing commas, as TypeScript allows.
+  write('packages/c/tsconfig.build.json', '{\n  // why\n  "extends": "../../tsconfig.json", /* the root */\n  "compilerOptions": { "rootDir": "src" },\n  "include": ["src"],\n}\n');
   write('app/package.json', { name: 'fx-app', private: true, dependencies: { '@fx/b': '1.0.0' } });
 });
 
@@ -119,7 +121,7 @@ describe('scripts/build.mjs', () => {
     expect(build('--dry-run').stale).toEqual([]);
   });
 
-  test('a dependant alone, a tsconfig, a new source file and a missing output each make a package stale', () => {
+  test('a dependant alone, a tsconfig (also the root one, through a commented extends), a new source file and a missing output each make a package stale', () => {
     write('packages/b/src/index.ts', "import { a } from '@fx/a';\nexport const b = a + 2;\n");
     expect(build('--dry-run').stale).toEqual(['b']);
     write('packages/b/src/index.ts', "import { a } from '@fx/a';\nexport const b = a + 1;\n");
@@ -132,6 +134,11 @@ describe('scripts/build.mjs', () => {
     write('packages/c/src/extra.ts', 'export const extra = 1;\n');
     expect(build('--dry-run').stale).toEqual(['c']);
     rmSync(join(root, 'packages/c/src/extra.ts'));
+
+    const rootConfig = readFileSync(join(root, 'tsconfig.json'), 'utf8');
+    write('tsconfig.json', rootConfig.replace('"strict": true', '"strict": false'));
+    expect(build('--dry-run').stale).toEqual(['a', 'b', 'c']);
+    write('tsconfig.json', rootConfig);
 
     rmSync(join(root, 'packages/c/dist/cjs/package.json'));
     expect(build('--dry-run').stale).toEqual(['c']);
