@@ -160,15 +160,24 @@ function parseDraft7(field: string, policyField: string | undefined): RateLimitP
   };
   const remaining = member('remaining');
   if (remaining === undefined) return undefined;
-  const quota = member('limit');
   const reset = member('reset');
-  return {
-    name: '',
-    remaining,
-    ...(reset === undefined ? {} : { resetMs: reset * 1000 }),
-    ...(quota === undefined ? {} : { quota }),
-    ...legacyPolicy(policyField),
-  };
+  return unnamedPolicy(remaining, reset === undefined ? undefined : reset * 1000, member('limit'), legacyPolicy(policyField));
+}
+
+/** One unnamed policy (draft-7, draft-6, X-RateLimit-*) with the figures that were sent. */
+function unnamedPolicy(remaining: number, resetMs: number | undefined, quota: number | undefined, window: { windowMs?: number } = {}): RateLimitPolicyInfo {
+  return { name: '', remaining, ...(resetMs === undefined ? {} : { resetMs }), ...(quota === undefined ? {} : { quota }), ...window };
+}
+
+/** `<prefix>Remaining`, `<prefix>Limit`, `<prefix>Reset` as separate fields, each read by `read`. */
+function separateFields(
+  headers: HeadersLike,
+  prefix: string,
+  read: (headers: HeadersLike, name: string) => number | undefined,
+): { remaining: number; quota: number | undefined; reset: number | undefined } | undefined {
+  const remaining = read(headers, prefix + 'remaining');
+  if (remaining === undefined) return undefined;
+  return { remaining, quota: read(headers, prefix + 'limit'), reset: read(headers, prefix + 'reset') };
 }
 
 function integerField(headers: HeadersLike, name: string): number | undefined {
@@ -180,17 +189,9 @@ function integerField(headers: HeadersLike, name: string): number | undefined {
 }
 
 function parseDraft6(headers: HeadersLike, policyField: string | undefined): RateLimitPolicyInfo | undefined {
-  const remaining = integerField(headers, 'ratelimit-remaining');
-  if (remaining === undefined) return undefined;
-  const quota = integerField(headers, 'ratelimit-limit');
-  const reset = integerField(headers, 'ratelimit-reset');
-  return {
-    name: '',
-    remaining,
-    ...(reset === undefined ? {} : { resetMs: reset * 1000 }),
-    ...(quota === undefined ? {} : { quota }),
-    ...legacyPolicy(policyField),
-  };
+  const fields = separateFields(headers, 'ratelimit-', integerField);
+  if (fields === undefined) return undefined;
+  return unnamedPolicy(fields.remaining, fields.reset === undefined ? undefined : fields.reset * 1000, fields.quota, legacyPolicy(policyField));
 }
 
 const DIGITS = /^\d+$/;
@@ -213,14 +214,7 @@ export function legacyResetMs(value: number, nowMs: number): number {
 }
 
 function parseLegacy(headers: HeadersLike, nowMs: number): RateLimitPolicyInfo | undefined {
-  const remaining = plainInteger(headers, 'x-ratelimit-remaining');
-  if (remaining === undefined) return undefined;
-  const quota = plainInteger(headers, 'x-ratelimit-limit');
-  const reset = plainInteger(headers, 'x-ratelimit-reset');
-  return {
-    name: '',
-    remaining,
-    ...(reset === undefined ? {} : { resetMs: legacyResetMs(reset, nowMs) }),
-    ...(quota === undefined ? {} : { quota }),
-  };
+  const fields = separateFields(headers, 'x-ratelimit-', plainInteger);
+  if (fields === undefined) return undefined;
+  return unnamedPolicy(fields.remaining, fields.reset === undefined ? undefined : legacyResetMs(fields.reset, nowMs), fields.quota);
 }
