@@ -56,14 +56,7 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       return;
     }
     const decision = outcome.decision;
-    const stacked = engine.record(req, res, setHeader, outcome);
-    if (stacked === undefined) {
-      req.rateLimit = decision;
-      req.rateLimits = [decision];
-    } else {
-      req.rateLimit = engine.bindingDecision(outcome, stacked);
-      (req.rateLimits ??= []).push(decision);
-    }
+    engine.record(req, req, res, setHeader, outcome);
     if (!decision.allowed) {
       deny(req, res, next, outcome);
       return;

@@ -90,14 +90,7 @@ function proceed(
     return;
   }
   const decision = outcome.decision;
-  const stacked = engine.record(request, reply, setHeader, outcome);
-  if (stacked === undefined) {
-    request.rateLimit = decision;
-    request.rateLimits = [decision];
-  } else {
-    request.rateLimit = engine.bindingDecision(outcome, stacked);
-    (request.rateLimits ??= []).push(decision);
-  }
+  engine.record(request, request, reply, setHeader, outcome);
   if (!decision.allowed) {
     deny(engine, request, reply, done, replied, outcome);
     return;

@@ -55,14 +55,7 @@ export function rateLimit(options: KoaRateLimitOptions): Middleware {
   function proceed(ctx: Context, next: Next, outcome: RateLimitOutcome | undefined): unknown {
     if (outcome === undefined) return next();
     const decision = outcome.decision;
-    const stacked = engine.record(ctx, ctx, setHeader, outcome);
-    if (stacked === undefined) {
-      ctx.state.rateLimit = decision;
-      ctx.state.rateLimits = [decision];
-    } else {
-      ctx.state.rateLimit = engine.bindingDecision(outcome, stacked);
-      (ctx.state.rateLimits ??= []).push(decision);
-    }
+    engine.record(ctx, ctx.state, ctx, setHeader, outcome);
     if (!decision.allowed) return deny(ctx, outcome);
     if (engine.refunds) ctx.res.once('finish', () => engine.afterResponse(outcome, ctx.res.statusCode));
     if (decision.delayMs > 0) return hold(ctx, next, decision.delayMs);

@@ -13,6 +13,12 @@ import { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
 import { bindingOutcome, decidedBefore, stackOutcome } from './stack.js';
 import { isThenable } from './thenable.js';
 
+/** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
+export interface ExposedDecisions {
+  rateLimit?: Decision | null;
+  rateLimits?: Decision[] | null;
+}
+
 function checkedKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) throw noClientKeyError(`key() returned ${key === '' ? 'an empty string' : String(key)}`);
   return key;
@@ -112,19 +118,21 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> {
   }
 
   /**
-   * Records the outcome on the request (several Sluice middlewares may decide on one request)
-   * and writes RateLimit-Policy / RateLimit (in the configured format), legacy headers and
-   * Retry-After over every outcome so far. Returns every outcome when there are several.
+   * Records the outcome on the request (several Sluice middlewares may decide on one request),
+   * writes RateLimit-Policy / RateLimit (in the configured format), legacy headers and
+   * Retry-After over every outcome so far, and sets `rateLimit` (this decision, or the binding
+   * one of several) and `rateLimits` (all, in order) on `exposed` (req, ctx.state, request).
    */
-  record<Target>(req: Req, target: Target, sink: HeaderSink<Target>, outcome: RateLimitOutcome): readonly RateLimitOutcome[] | undefined {
+  record<Target>(req: Req, exposed: ExposedDecisions, target: Target, sink: HeaderSink<Target>, outcome: RateLimitOutcome): void {
     const stacked = stackOutcome(req, outcome);
     writeRateLimitHeaders(target, sink, outcome, this.options.headers, this.options.legacyHeaders, stacked);
-    return stacked;
-  }
-
-  /** The decision handlers see as `rateLimit`: this one, or the binding one of several. */
-  bindingDecision(outcome: RateLimitOutcome, stacked: readonly RateLimitOutcome[] | undefined): Decision {
-    return stacked === undefined ? outcome.decision : bindingOutcome(stacked).decision;
+    if (stacked === undefined) {
+      exposed.rateLimit = outcome.decision;
+      exposed.rateLimits = [outcome.decision];
+    } else {
+      exposed.rateLimit = bindingOutcome(stacked).decision;
+      (exposed.rateLimits ??= []).push(outcome.decision);
+    }
   }
 
   /** The status of a denial (429, or 503 when no store answered), for `onLimited` to answer with. */

@@ -1,5 +1,5 @@
 // Framework-agnostic middleware plumbing shared by the Express, Koa and Fastify adapters.
-export { RateLimitEngine } from './engine.js';
+export { RateLimitEngine, type ExposedDecisions } from './engine.js';
 export {
   resolveRateLimitOptions,
   RATE_LIMIT_OPTION_KEYS,
