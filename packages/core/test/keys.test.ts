@@ -7,7 +7,9 @@ import {
   isIpv6,
   parseIpv4,
   assertIpv6Subnet,
+  normalizeRoutePath,
   type RequestAccess,
+  type RouteMatching,
   type SluiceWarning,
 } from '@sluice/core';
 
@@ -41,7 +43,12 @@ describe('IPv4 parsing', () => {
   it('parses dotted quads and rejects anything else', () => {
     expect(parseIpv4('1.2.3.4')).toBe(0x01020304);
     expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
-    for (const bad of ['1.2.3', '1.2.3.4.5', '256.0.0.1', '1..2.3', 'a.b.c.d', '1.2.3.4 ']) expect(parseIpv4(bad)).toBe(-1);
+    expect(parseIpv4('0.0.0.0')).toBe(0);
+    expect(parseIpv4('10.0.0.100')).toBe(0x0a000064);
+    // Leading zeros (octal to inet_aton, decimal to others) and short forms are not addresses.
+    for (const bad of ['1.2.3', '1.2.3.4.5', '256.0.0.1', '1..2.3', 'a.b.c.d', '1.2.3.4 ', '010.0.0.1', '1.2.3.04', '00.0.0.0', '127.1', '2130706433']) {
+      expect(parseIpv4(bad)).toBe(-1);
+    }
   });
 });
 
@@ -69,11 +76,11 @@ describe('client IP keys', () => {
     expect(clientIpKey('not:an:ip', 64)).toBe('not:an:ip');
   });
 
-  it('keys each address alone with ipv6Subnet false or 128, keeping a zone id then', () => {
+  it('keys each address alone with ipv6Subnet false or 128, keeping a zone id always', () => {
     expect(clientIpKey('2001:DB8::0001', false)).toBe('2001:db8::1');
     expect(clientIpKey('2001:db8::1', 128)).toBe('2001:db8::1');
     expect(clientIpKey('fe80::1%eth0', false)).toBe('fe80::1%eth0');
-    expect(clientIpKey('fe80::1%eth0', 64)).toBe('fe80::/64');
+    expect(clientIpKey('fe80::1%eth0', 64)).toBe('fe80::/64%eth0');
   });
 
   it('validates ipv6Subnet', () => {
@@ -165,5 +172,46 @@ describe('key builders', () => {
     const key = keys.ip({ onWarning: (warning) => warnings.push(warning) });
     expect(key(request({ ip: '9.9.9.9', socketIp: '127.0.0.1', headers: { 'x-forwarded-for': '9.9.9.9' } }))).toBe('9.9.9.9');
     expect(warnings).toHaveLength(0);
+  });
+});
+
+describe('route-scoped keys', () => {
+  // Records what the key builder asked the adapter for, so the test sees the override arrive.
+  const seen: Array<RouteMatching | undefined> = [];
+  const recording = createKeyBuilders<PlainRequest>({
+    ...access,
+    route: (req, matching) => {
+      seen.push(matching);
+      return normalizeRoutePath(req.route, matching?.caseSensitive ?? false, matching?.strict ?? false);
+    },
+  });
+
+  it('hands a route: { caseSensitive, strict } override to the adapter, and nothing for route: true', () => {
+    seen.length = 0;
+    expect(recording.ip({ route: true })(request({ route: '/Login/' }))).toBe('/login 1.2.3.4');
+    const strict = { caseSensitive: true, strict: true };
+    const key = recording.ip({ route: strict });
+    strict.caseSensitive = false; // copied at construction: later edits change nothing
+    expect(key(request({ route: '/Login/' }))).toBe('/Login/ 1.2.3.4');
+    expect(seen).toEqual([undefined, { caseSensitive: true, strict: true }]);
+  });
+
+  it('counts HEAD as GET, which every framework answers with the GET handler', () => {
+    const key = keys.ip({ method: true, route: true });
+    expect(key(request({ method: 'HEAD' }))).toBe(key(request({ method: 'GET' })));
+    expect(key(request({ method: 'POST' }))).toBe('POST /items/:id 1.2.3.4');
+  });
+
+  it('validates route at construction', () => {
+    for (const bad of ['yes', 1, null, ['strict']]) {
+      expect(() => keys.ip({ route: bad as never })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, option: 'route' }));
+    }
+    expect(() => keys.ip({ route: { strict: 'yes' } as never })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTION, option: 'route.strict' }),
+    );
+    expect(() => keys.ip({ route: { sensitive: true } as never })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.UNKNOWN_OPTION, option: 'route.sensitive' }),
+    );
+    expect(() => keys.ip({ method: 'yes' as never })).toThrow(expect.objectContaining({ option: 'method' }));
   });
 });

@@ -1,4 +1,4 @@
-import { clientIpKey } from './ipv6.js';
+import { clientIpKey } from './client-address.js';
 import { noClientKeyError } from './no-client-key.js';
 import type { RequestAccess } from './request-access.js';
 import { emitProcessWarning, UNTRUSTED_FORWARDED_FOR, type WarningHandler } from './warnings.js';
@@ -16,8 +16,8 @@ const UNTRUSTED_MESSAGE =
   'the header is client-controlled and is rightly not used.';
 
 /**
- * The client's IP as the framework resolved it, normalised (IPv4-mapped unwrapped, IPv6 grouped
- * by subnet). Warns once per key function when X-Forwarded-For arrives but was not trusted.
+ * The client's IP as the framework resolved it, as `clientIpKey` keys it (the address table in
+ * docs/client-keys.md: IPv4-mapped, NAT64, Teredo and 6to4 as their IPv4 client, IPv6 by subnet). Warns once per key function when X-Forwarded-For arrives but was not trusted.
  */
 export function createClientIpKey<Req>(access: RequestAccess<Req>, options: ClientIpKeyOptions): (req: Req) => string {
   const subnet = options.ipv6Subnet;

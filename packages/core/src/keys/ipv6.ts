@@ -15,7 +15,11 @@ function hexDigit(code: number): number {
   return -1;
 }
 
-/** Dotted-quad IPv4 in text[start, end) as an unsigned 32-bit number, or -1. */
+/**
+ * Dotted-quad IPv4 in text[start, end) as an unsigned 32-bit number, or -1. Like `inet_pton` and
+ * Node's `net.isIPv4`, a leading zero (`010.0.0.1`: octal to some parsers, decimal to others) or
+ * a short form (`127.1`) is not an address, so it is never read as one it may not mean.
+ */
 export function parseIpv4(text: string, start = 0, end = text.length): number {
   let value = 0;
   let octets = 0;
@@ -25,7 +29,7 @@ export function parseIpv4(text: string, start = 0, end = text.length): number {
     let digits = 0;
     while (i < end) {
       const code = text.charCodeAt(i);
-      if (code < 48 || code > 57) break;
+      if (code < 48 || code > 57 || (digits === 1 && octet === 0)) break;
       octet = octet * 10 + (code - 48);
       digits++;
       i++;
@@ -145,6 +149,24 @@ function formatCanonical(): string {
   return out;
 }
 
+/**
+ * The 8 hextets of the IPv6 address in text[0, end) (no zone id), or undefined. The array is
+ * scratch space shared by every call: read it before the next parse.
+ */
+export function parseIpv6(text: string, end = text.length): Uint16Array | undefined {
+  return parseInto(text, end) ? hextets : undefined;
+}
+
+/** The RFC 5952 text of the hextets `parseIpv6` returned, after `maskIpv6` if grouping. */
+export function formatIpv6(): string {
+  return formatCanonical();
+}
+
+/** Zeroes all but the first `bits` bits of the hextets `parseIpv6` returned. */
+export function maskIpv6(bits: number): void {
+  applyPrefix(bits);
+}
+
 /** True when `text` parses as an IPv6 address (zone id allowed). */
 export function isIpv6(text: string): boolean {
   const zone = text.indexOf('%');
@@ -169,23 +191,4 @@ export function ipv6Network(text: string, bits: number): string | undefined {
   if (bits >= 128) return formatCanonical();
   applyPrefix(bits);
   return formatCanonical() + '/' + bits;
-}
-
-/**
- * The client key for an IP as a framework reports it: IPv4 as is; IPv4-mapped IPv6
- * (`::ffff:1.2.3.4`) unwrapped to IPv4; other IPv6 grouped into its `/subnetBits` network
- * (or canonical and whole, zone id kept, when `subnetBits` is false). Text that is not an IP
- * is returned unchanged: it is still one distinct client.
- */
-export function clientIpKey(ip: string, subnetBits: number | false): string {
-  if (ip.indexOf(':') === -1) return ip;
-  const zone = ip.indexOf('%');
-  if (!parseInto(ip, zone === -1 ? ip.length : zone)) return ip;
-  if (isIpv4Mapped()) return mappedIpv4();
-  if (subnetBits === false || subnetBits >= 128) {
-    // Without grouping, a link-local address's zone tells hosts apart.
-    return zone === -1 ? formatCanonical() : formatCanonical() + ip.slice(zone);
-  }
-  applyPrefix(subnetBits);
-  return formatCanonical() + '/' + subnetBits;
 }

@@ -4,13 +4,20 @@ import { createClientIpKey } from './client-ip-key.js';
 import { assertIpv6Subnet } from './ipv6-subnet-option.js';
 import { noClientKeyError } from './no-client-key.js';
 import type { RequestAccess } from './request-access.js';
+import type { RouteMatching } from './route-path.js';
 import type { WarningHandler } from './warnings.js';
 
 /** Count per route and/or method as well as per client. */
 export interface KeyScopeOptions {
-  /** Prefix the key with the matched route (e.g. `/users/:id`), so each route has its own bucket. */
-  route?: boolean;
-  /** Prefix the key with the HTTP method. */
+  /**
+   * Prefix the key with the route, so each route has its own bucket: the matched pattern (e.g.
+   * `/users/:id`) where the framework knows it, else the path normalised as the router compares
+   * paths (see docs/client-keys.md). An object overrides the router settings the adapter reads,
+   * e.g. `{ caseSensitive: true, strict: true }` for an app-wide Koa middleware in front of a
+   * `new Router({ sensitive: true, strict: true })`.
+   */
+  route?: boolean | RouteMatching;
+  /** Prefix the key with the HTTP method (`HEAD` counts as `GET`, whose handler serves it). */
   method?: boolean;
 }
 
@@ -35,8 +42,8 @@ export interface KeyBuilders<Req> {
   user(identify: (req: Req) => string | number | null | undefined, options?: FallbackKeyOptions): (req: Req) => string;
 }
 
-const SCOPE_KEYS = ['route', 'method'];
-const IP_KEYS = new Set([...SCOPE_KEYS, 'ipv6Subnet', 'onWarning']);
+const ROUTE_MATCHING_KEYS = new Set(['caseSensitive', 'strict']);
+const IP_KEYS = new Set(['route', 'method', 'ipv6Subnet', 'onWarning']);
 const FALLBACK_KEYS = new Set([...IP_KEYS, 'fallback']);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -44,9 +51,8 @@ function readOptions(options: unknown, known: ReadonlySet<string>, what: string)
   if (options === undefined) return {};
   assertPlainObject(options, what);
   assertKnownKeys(options, known, '');
-  for (const flag of SCOPE_KEYS) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new InvalidOptionError(flag, options[flag], 'a boolean');
-  }
+  if (options.method !== undefined && typeof options.method !== 'boolean') throw new InvalidOptionError('method', options.method, 'a boolean');
+  readRouteOption(options.route);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new InvalidOptionError('onWarning', options.onWarning, 'a function');
   }
@@ -56,13 +62,33 @@ function readOptions(options: unknown, known: ReadonlySet<string>, what: string)
   return options;
 }
 
+/** `route`: a boolean, or `{ caseSensitive?, strict? }` with boolean values. */
+function readRouteOption(value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  const expected = 'a boolean or { caseSensitive?: boolean, strict?: boolean }';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidOptionError('route', value, expected);
+  assertKnownKeys(value, ROUTE_MATCHING_KEYS, 'route');
+  for (const name of ROUTE_MATCHING_KEYS) {
+    const flag = (value as Record<string, unknown>)[name];
+    if (flag !== undefined && typeof flag !== 'boolean') throw new InvalidOptionError('route.' + name, flag, 'a boolean');
+  }
+}
+
+/** Frameworks answer HEAD with the GET handler (unless a HEAD route exists): one bucket for both. */
+function methodOf<Req>(access: RequestAccess<Req>, req: Req): string {
+  const method = access.method(req);
+  return method === 'HEAD' ? 'GET' : method;
+}
+
 /** Wraps a key with the method and/or route, by plain concatenation. */
 function scoped<Req>(access: RequestAccess<Req>, key: (req: Req) => string, options: Record<string, unknown>): (req: Req) => string {
-  const route = options.route === true;
+  const route = options.route !== undefined && options.route !== false;
+  // Copied so a later change to the caller's object cannot change live keys.
+  const matching: RouteMatching | undefined = typeof options.route === 'object' ? { ...(options.route as RouteMatching) } : undefined;
   const method = options.method === true;
-  if (route && method) return (req) => access.method(req) + ' ' + access.route(req) + ' ' + key(req);
-  if (route) return (req) => access.route(req) + ' ' + key(req);
-  if (method) return (req) => access.method(req) + ' ' + key(req);
+  if (route && method) return (req) => methodOf(access, req) + ' ' + access.route(req, matching) + ' ' + key(req);
+  if (route) return (req) => access.route(req, matching) + ' ' + key(req);
+  if (method) return (req) => methodOf(access, req) + ' ' + key(req);
   return key;
 }
 

@@ -1,3 +1,5 @@
+import type { RouteMatching } from './route-path.js';
+
 /**
  * How core reads what it needs from a framework's request. Each adapter supplies one
  * (Express `req`, Koa `ctx`, Fastify `request`), so key functions are written once.
@@ -10,8 +12,12 @@ export interface RequestAccess<Req> {
   /** A request header by lower-case name. */
   header(req: Req, name: string): string | string[] | undefined;
   method(req: Req): string;
-  /** The matched route pattern when the framework knows it (e.g. `/users/:id`), else the path. */
-  route(req: Req): string;
+  /**
+   * What `route: true` keys count under: the matched route pattern when the framework has matched
+   * one by the time the key runs (e.g. `/users/:id`), else the request path put through
+   * `normalizeRoutePath` with the router's own settings, each overridden by `matching` where given.
+   */
+  route(req: Req, matching?: RouteMatching): string;
 }
 
 /** A key function: the client key a request is counted under. */
