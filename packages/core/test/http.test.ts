@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import {
   ErrorCodes,
+  bindingOutcome,
+  compilePolicySet,
+  refusedHold,
+  type Decision,
   MemoryStore,
   RateLimitEngine,
   createLimiter,
@@ -179,5 +184,56 @@ describe('response headers and problem bodies', () => {
     expect(status).toBe(429);
     expect(problem).not.toHaveProperty('retryAfter');
     expect(problem.detail).toContain('can never pass');
+  });
+});
+
+describe('stacked outcomes (several middlewares on one request)', () => {
+  // A decision with one policy result, as a store would produce it.
+  const decisionArb = fc
+    .record({
+      allowed: fc.boolean(),
+      remaining: fc.integer({ min: 0, max: 50 }),
+      resetAfterMs: fc.integer({ min: 0, max: 120_000 }),
+      retryAfterMs: fc.oneof(fc.integer({ min: 1, max: 120_000 }), fc.constant(Infinity)),
+    })
+    .map(({ allowed, remaining, resetAfterMs, retryAfterMs }): Decision => {
+      const result = { policy: 'p', allowed, limit: 50, remaining, resetAfterMs, retryAfterMs: allowed ? 0 : retryAfterMs, delayMs: 0 };
+      return { ...result, results: [result], decidedBy: 'store' };
+    });
+
+  it('binds to a denial with the longest wait, else to the fewest units left; Retry-After is the longest finite wait', () => {
+    fc.assert(
+      fc.property(fc.array(decisionArb, { minLength: 2, maxLength: 6 }), (decisions) => {
+        const policySet = compilePolicySet(createLimiter({ policies: [minute(50, 'p')] }));
+        const outcomes = decisions.map((decision): RateLimitOutcome => ({ decision, policySet, key: 'k', cost: 1 }));
+        const binding = bindingOutcome(outcomes).decision;
+        const denied = decisions.filter((decision) => !decision.allowed);
+        if (denied.length > 0) {
+          expect(binding.allowed).toBe(false);
+          expect(binding.retryAfterMs).toBe(Math.max(...denied.map((decision) => decision.retryAfterMs)));
+        } else {
+          expect(binding.remaining).toBe(Math.min(...decisions.map((decision) => decision.remaining)));
+        }
+        const written: Record<string, string> = {};
+        writeRateLimitHeaders(written, (target, name, value) => (target[name] = value), outcomes.at(-1)!, 'draft-10', false, outcomes);
+        const finite = denied.map((decision) => decision.retryAfterMs).filter((ms) => ms !== Infinity);
+        expect(written['Retry-After']).toBe(finite.length === 0 ? undefined : String(Math.max(1, Math.ceil(Math.max(...finite) / 1000))));
+        expect(written['RateLimit-Policy']!.split(', ')).toHaveLength(decisions.length);
+      }),
+    );
+  });
+});
+
+describe('refusedHold (a leaky-bucket hold above maxDelayMs)', () => {
+  it('denies with the wait until the hold fits, gives the cost back in remaining, and keeps who decided', () => {
+    const queue = { policy: 'queue', allowed: true, limit: 30, remaining: 28, resetAfterMs: 172_800_000, retryAfterMs: 0, delayMs: 86_400_000 };
+    const hourly = { policy: 'hourly', allowed: true, limit: 100, remaining: 99, resetAfterMs: 3_600_000, retryAfterMs: 0, delayMs: 0 };
+    const decision: Decision = { ...queue, policy: 'queue', results: [queue, hourly], decidedBy: 'fallback', degraded: 'timeout' };
+    const refused = refusedHold(decision, 10_000, 1);
+    expect(refused).toMatchObject({ allowed: false, policy: 'queue', retryAfterMs: 86_390_000, delayMs: 0, remaining: 29, decidedBy: 'fallback', degraded: 'timeout' });
+    expect(refused.results).toEqual([
+      { ...queue, allowed: false, remaining: 29, retryAfterMs: 86_390_000, delayMs: 0 },
+      { ...hourly, remaining: 100 },
+    ]);
   });
 });

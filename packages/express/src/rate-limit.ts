@@ -81,7 +81,9 @@ export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
       return;
     }
     if (isThenable(outcome)) {
-      outcome.then((resolved) => proceed(req, res, next, resolved), next);
+      // The second `then` also catches what proceed throws (e.g. headers already sent by a
+      // timeout middleware while a key lookup was pending): never an unhandled rejection.
+      outcome.then((resolved) => proceed(req, res, next, resolved)).then(undefined, next);
       return;
     }
     proceed(req, res, next, outcome);

@@ -44,7 +44,8 @@ function limit(
     return;
   }
   if (isThenable(outcome)) {
-    outcome.then((resolved) => proceed(engine, request, reply, done, replied, resolved), done);
+    // The second `then` also catches what proceed throws: never an unhandled rejection.
+    outcome.then((resolved) => proceed(engine, request, reply, done, replied, resolved)).then(undefined, done);
     return;
   }
   proceed(engine, request, reply, done, replied, outcome);
