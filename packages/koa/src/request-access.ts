@@ -1,4 +1,4 @@
-import type { RequestAccess } from '@sluice/core';
+import { normalizeRoutePath, type RequestAccess } from '@sluice/core';
 import type { Context } from 'koa';
 
 /** How core reads a Koa context. `ctx.ip` honours `app.proxy` (and `app.maxIpsCount`). */
@@ -7,9 +7,12 @@ export const koaAccess: RequestAccess<Context> = {
   socketIp: (ctx) => ctx.req.socket.remoteAddress,
   header: (ctx, name) => ctx.req.headers[name],
   method: (ctx) => ctx.method,
-  // @koa/router records the matched pattern; without a router, the path itself.
-  route: (ctx) => {
+  // Inside a @koa/router route, the matched pattern. Before routing (app.use()), the path,
+  // normalised as @koa/router compares paths by default (`sensitive: false`, `strict: false`):
+  // Koa cannot tell which router, with which options, will run next.
+  route: (ctx, matching) => {
     const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-    return typeof matched === 'string' ? matched : ctx.path;
+    if (matched !== undefined) return String(matched);
+    return normalizeRoutePath(ctx.path, matching?.caseSensitive ?? false, matching?.strict ?? false);
   },
 };
