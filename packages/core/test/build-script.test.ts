@@ -163,13 +163,13 @@ describe('scripts/build.mjs', () => {
   test('two builds of the same packages at once both succeed and leave one whole dist/', async () => {
     const run = () =>
       new Promise<number | null>((resolve) => {
-        execFile(process.execPath, [script, '--root', root, '--force', join(root, 'packages/b')], (error) =>
+        execFile(process.execPath, [script, '--root', root, '--force', join(root, 'packages/a')], (error) =>
           resolve(error === null ? 0 : (error.code as number | null)),
         );
       });
     expect(await Promise.all([run(), run()])).toEqual([0, 0]);
-    expect(load('b', 'import')).toBe('{"b":8}');
-    expect(readdirSync(join(root, 'packages/b')).sort()).toEqual(['dist', 'package.json', 'src', 'tsconfig.build.json']);
+    expect(load('a', 'import')).toBe('{"a":7}');
+    expect(readdirSync(join(root, 'packages/a')).sort()).toEqual(['dist', 'package.json', 'src', 'tsconfig.build.json']);
     expect(build('--dry-run').stale).toEqual([]);
   });
 
