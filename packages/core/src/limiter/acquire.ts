@@ -59,7 +59,8 @@ export async function acquire(limiter: Limiter, key: string, options?: AcquireOp
       return decision;
     }
     const wait = decision.retryAfterMs;
-    if (!(wait <= left)) throw new RateLimitWaitError(decision, wait, maxWaitMs);
+    // Infinity: no retry of this cost can ever pass, however long the caller would wait.
+    if (wait === Infinity || !(wait <= left)) throw new RateLimitWaitError(decision, wait, maxWaitMs);
     // At least 1 ms: a denial always asks for a wait, so the loop can never spin.
     await sleep(Math.max(1, Math.ceil(wait)), signal);
   }
