@@ -36,6 +36,15 @@ describe('@sluice/fastify covers every request it answers', () => {
     expect((await get(app, '/also-missing')).status).toBe(429);
   });
 
+  it('refunds not-found responses the plugin-wide hook limited, when refund says so', async () => {
+    const app = newApp();
+    await app.register(rateLimit, { policies: [minute(2)], refund: (status) => status === 404 });
+    app.get('/', async () => ({}));
+    for (let i = 0; i < 3; i++) expect((await get(app, '/missing')).headers['ratelimit']).toBe('"minute";r=1;t=60');
+    expect((await get(app, '/')).headers['ratelimit']).toBe('"minute";r=1;t=60');
+    expect((await get(app, '/')).headers['ratelimit']).toBe('"minute";r=0;t=60');
+  });
+
   it("limits a scope's own not-found handler", async () => {
     const app = newApp();
     await app.register(rateLimit, { policies: [minute(1)] });
