@@ -2,6 +2,7 @@ import {
   ErrorCodes,
   InvalidOptionError,
   fixedWindow,
+  isPolicy,
   leakyBucket,
   parseDuration,
   slidingLog,
@@ -86,5 +87,14 @@ describe('policy constructors validate at construction', () => {
   test('policies are frozen', () => {
     const policy = fixedWindow({ limit: 5, window: '1s' });
     expect(Object.isFrozen(policy)).toBe(true);
+  });
+
+  test('policies carry a registry-symbol brand that copies of the object do not, and that stays out of JSON', () => {
+    const policy = tokenBucket({ capacity: 5, refillPerSecond: 1 });
+    expect(isPolicy(policy)).toBe(true);
+    expect(Object.getOwnPropertySymbols(policy)).toEqual([Symbol.for('sluice.policy')]);
+    expect(isPolicy({ ...policy })).toBe(false);
+    expect(JSON.parse(JSON.stringify(policy))).toEqual({ ...policy });
+    expect(Object.keys(policy)).not.toContain('sluice.policy');
   });
 });
