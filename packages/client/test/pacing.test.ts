@@ -34,6 +34,22 @@ test('a policy at r=0 holds the next request until its t has passed, instead of 
   expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1000 - 5);
 });
 
+test("a 503's Retry-After holds every caller of the partition, not only the one retrying", async () => {
+  const arrivals: number[] = [];
+  const server = await serve(() =>
+    startScriptedServer((index, _req, res) => {
+      arrivals.push(Date.now());
+      if (index === 0) res.status(503).set({ 'Retry-After': '1', RateLimit: '"m";r=5;t=1' }).send('busy');
+      else res.set('RateLimit', '"m";r=5;t=1').send('ok');
+    }),
+  );
+  const client = withRateLimit(fetch);
+  const statuses = await Promise.all([client(`${server.url}/a`), client(`${server.url}/b`)].map(async (r) => (await r).status));
+  expect(statuses).toEqual([200, 200]);
+  expect(arrivals).toHaveLength(3);
+  expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1000 - 5);
+});
+
 test('a pacing hold longer than maxDelayMs fails fast, sending nothing', async () => {
   const server = await serve(() => startScriptedServer(reports('"daily";r=0;t=3600')));
   const client = withRateLimit(fetch, { maxDelayMs: 2000 });

@@ -58,13 +58,15 @@ export class PartitionPacer {
     });
   }
 
-  /** What the answer to a request said. `retryAfterMs` only for a 429 or 503. */
+  /** What the answer to a request said. `denied`: a 429. `retryAfterMs` only for a 429 or 503. */
   record(info: RateLimitInfo | undefined, denied: boolean, retryAfterMs: number | undefined): void {
     const nowMs = Date.now();
     this.inFlight--;
     this.answered = true;
     if (!denied) this.admitted++;
-    if (retryAfterMs !== undefined && info === undefined) this.holdUntilMs = Math.max(this.holdUntilMs, nowMs + retryAfterMs);
+    // A 503's Retry-After (the server is overloaded), or a 429's when no policy says more, holds
+    // the whole partition; a 429 with RateLimit fields holds the exhausted policy (PolicyPace).
+    if (retryAfterMs !== undefined && (info === undefined || !denied)) this.holdUntilMs = Math.max(this.holdUntilMs, nowMs + retryAfterMs);
     if (info !== undefined) {
       // Concurrent requests reach the server in no set order, so every request still in flight
       // is taken as not yet counted in this `r`: the level errs low, never into a 429.
