@@ -101,7 +101,7 @@ export function runCallbackFailures(harness: AdapterHarness): void {
         global: { store: clock(), policies: [minute(5)], refund: failures['async rejection'], onWarning: warned.onCallbackError },
       });
       expect((await reporting.request({ path: '/' })).status).toBe(200);
-      expect(await warned.caught).toMatchObject({ code: 'SLUICE_CALLBACK_FAILED', message: expect.stringContaining(FAILURE) });
+      expect(await warned.caught).toMatchObject({ code: 'SLUICE_CALLBACK_THREW', message: expect.stringContaining(FAILURE) });
       expect((await throwing.request({ path: '/' })).status).toBe(200);
     });
 

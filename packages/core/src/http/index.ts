@@ -4,7 +4,6 @@ export {
   resolveRateLimitOptions,
   RATE_LIMIT_OPTION_KEYS,
   DEFAULT_MAX_DELAY_MS,
-  CALLBACK_FAILED,
   type RateLimitOptions,
   type PoliciesOption,
   type PolicySource,

@@ -4,7 +4,7 @@ import { createClientIpKey } from '../keys/client-ip-key.js';
 import { assertIpv6Subnet } from '../keys/ipv6-subnet-option.js';
 import type { KeyFunction, RequestAccess } from '../keys/request-access.js';
 import { emitProcessWarning, type WarningHandler } from '../keys/warnings.js';
-import { createLimiter } from '../limiter/create-limiter.js';
+import { CALLBACK_THREW, createLimiter } from '../limiter/create-limiter.js';
 import type { Limiter } from '../limiter/limiter.js';
 import { LIMITER_OPTION_KEYS, resolveLimiterOptions, type LimiterOptions } from '../limiter/options.js';
 import { isLimiter, isStore } from '../limiter/recognise.js';
@@ -59,7 +59,7 @@ export interface RateLimitOptions<Req, OnLimited> extends Omit<LimiterOptions, '
   /**
    * Errors that happen after the response was sent, where no framework error handler can take
    * them: `refund` threw or rejected, or the refund itself failed. Default: a one-line warning
-   * through `onWarning` (code SLUICE_CALLBACK_FAILED). Never thrown into the event loop.
+   * through `onWarning` (code SLUICE_CALLBACK_THREW, as for the limiter's own hooks). Never thrown into the event loop.
    */
   onCallbackError?: (error: unknown) => void;
   /** Where one-time configuration warnings go. Default: the limiter's `onWarning`, else `process.emitWarning`. */
@@ -109,8 +109,6 @@ export const RATE_LIMIT_OPTION_KEYS: readonly string[] = [
 ];
 
 const CALLBACK_OPTIONS = ['key', 'cost', 'skip', 'onLimited', 'refund', 'onWarning', 'onCallbackError'] as const;
-
-export const CALLBACK_FAILED = 'SLUICE_CALLBACK_FAILED';
 
 function assertOptionalFunction(options: Record<string, unknown>, name: string): void {
   if (options[name] !== undefined && typeof options[name] !== 'function') {
@@ -196,7 +194,7 @@ function warnCallbackFailed(onWarning: WarningHandler): (error: unknown) => void
   return (error) => {
     const message = error instanceof Error ? error.message : String(error);
     try {
-      onWarning({ code: CALLBACK_FAILED, message: `A rate-limit callback failed after the response: ${message}` });
+      onWarning({ code: CALLBACK_THREW, message: `A rate-limit callback failed after the response: ${message}` });
     } catch {
       // A throwing warning handler must not reach the event loop either.
     }
