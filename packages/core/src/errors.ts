@@ -11,6 +11,8 @@ export const ErrorCodes = {
   STORE_CLOSED: 'ERR_SLUICE_STORE_CLOSED',
   NO_CLIENT_KEY: 'ERR_SLUICE_NO_CLIENT_KEY',
   WAIT_EXCEEDED: 'ERR_SLUICE_WAIT_EXCEEDED',
+  /** @sluice/client's RetryWaitError: a server or limiter asks for a wait beyond maxDelayMs or the time budget. */
+  RETRY_WAIT_EXCEEDED: 'ERR_SLUICE_RETRY_WAIT_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
