@@ -1,8 +1,8 @@
-import { SluiceError, type ErrorCode } from '@sluice/core';
+import { ErrorCodes, SluiceError } from '@sluice/core';
 
 /** Error codes of @sluice/client: match on `error.code`, never on the message. */
 export const ClientErrorCodes = {
-  RETRY_WAIT_EXCEEDED: 'ERR_SLUICE_RETRY_WAIT_EXCEEDED',
+  RETRY_WAIT_EXCEEDED: ErrorCodes.RETRY_WAIT_EXCEEDED,
 } as const;
 
 /** Which bound a wait did not fit in. */
@@ -23,8 +23,7 @@ export class RetryWaitError extends SluiceError {
   readonly response: Response | undefined;
   constructor(waitMs: number, bound: WaitBound, limitMs: number, origin: string, response?: Response) {
     super(
-      // The code is the client's own; core's ErrorCode union lists the codes core throws.
-      ClientErrorCodes.RETRY_WAIT_EXCEEDED as unknown as ErrorCode,
+      ErrorCodes.RETRY_WAIT_EXCEEDED,
       `${origin} asks for a wait of ${waitMs === Infinity ? 'an unbounded time' : `${Math.ceil(waitMs)} ms`}, ` +
         `beyond ${bound} (${limitMs} ms).`,
     );
