@@ -1,6 +1,7 @@
 export { runAdapterBehaviour } from './behaviour-table.js';
 export { runCallbackFailures } from './callback-failures.js';
 export { runStackedLimiters } from './stacked-limiters.js';
+export { runProcessSurvival } from './process-survival.js';
 export { useApps } from './use-apps.js';
 export {
   EventLog,

@@ -1,0 +1,3 @@
+import { runProcessSurvival } from '../../../test/adapter-behaviour/index.js';
+
+runProcessSurvival('express');
