@@ -10,6 +10,7 @@ import {
   MemoryStore,
   slidingLog,
   StoreError,
+  StoreTimeoutError,
   tokenBucket,
   UnsupportedAlgorithmError,
   type PolicyResult,
@@ -179,6 +180,15 @@ describe('failure policy', () => {
     const limiter = createLimiter({ store: new FailingStore('hang'), policies, timeoutMs: 20, onError: (e) => errors.push(e) });
     expect(await limiter.consume('k')).toMatchObject({ allowed: true, degraded: 'timeout' });
     expect(errors[0]).toMatchObject({ code: ErrorCodes.STORE_TIMEOUT });
+  });
+
+  test('one timeoutMs covers the whole decision: a fallback asked after the primary timed out gets only what is left', async () => {
+    const errors: StoreError[] = [];
+    const limiter = createLimiter({ store: new FailingStore('hang'), policies, onStoreError: new FailingStore('hang'), timeoutMs: 30, onError: (e) => errors.push(e) });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy', degraded: 'timeout' });
+    expect(errors.map((e) => e.code)).toEqual([ErrorCodes.STORE_TIMEOUT, ErrorCodes.STORE_TIMEOUT]);
+    expect((errors[0] as StoreTimeoutError).timeoutMs).toBe(30);
+    expect((errors[1] as StoreTimeoutError).timeoutMs).toBeLessThan(30);
   });
 
   test('a fallback store decides (and counts) while the primary is down', async () => {

@@ -62,9 +62,10 @@ class StoreLimiter implements Limiter {
       return this.fail(error, request);
     }
     if (!isPromiseLike(answer)) return this.answered(answer);
-    return this.withTimeout(answer).then(
+    const started = performance.now();
+    return this.withTimeout(answer, this.timeoutMs).then(
       (results) => this.answered(results),
-      (error: unknown) => this.fail(error, request),
+      (error: unknown) => this.fail(error, request, started),
     );
   }
 
@@ -92,7 +93,7 @@ class StoreLimiter implements Limiter {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
     try {
       const done = this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
-      if (isPromiseLike(done)) await this.withTimeout(done);
+      if (isPromiseLike(done)) await this.withTimeout(done, this.timeoutMs);
     } catch (error) {
       throw isInputError(error) ? error : toStoreError(error);
     }
@@ -117,8 +118,11 @@ class StoreLimiter implements Limiter {
     return combineResults(results);
   }
 
-  /** The primary failed: report it, then the failure policy decides (maybe by a fallback store). */
-  private fail(error: unknown, request: StoreRequest): MaybePromise<Decision> {
+  /**
+   * The primary failed: report it, then the failure policy decides (maybe by a fallback store).
+   * `started`: when the primary was asked, if it answered asynchronously.
+   */
+  private fail(error: unknown, request: StoreRequest, started?: number): MaybePromise<Decision> {
     if (isInputError(error)) throw error;
     const storeError = toStoreError(error);
     const reason: Degraded = storeError.code === ErrorCodes.STORE_TIMEOUT ? 'timeout' : 'store-error';
@@ -132,7 +136,9 @@ class StoreLimiter implements Limiter {
       return this.fallbackFailed(fallbackError, policy, reason);
     }
     if (!isPromiseLike(answer)) return this.fromFallback(answer, policy, reason);
-    return this.withTimeout(answer).then(
+    // One budget for the whole decision: the fallback gets what the primary left of timeoutMs.
+    const left = started === undefined ? this.timeoutMs : Math.max(0, Math.floor(this.timeoutMs - (performance.now() - started)));
+    return this.withTimeout(answer, left).then(
       (results) => this.fromFallback(results, policy, reason),
       (fallbackError: unknown) => this.fallbackFailed(fallbackError, policy, reason),
     );
@@ -175,10 +181,10 @@ class StoreLimiter implements Limiter {
     }
   }
 
-  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError(this.timeoutMs)), this.timeoutMs);
+      timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
