@@ -1,5 +1,6 @@
 import {
   ErrorCodes,
+  apartFromNamedKeys,
   canonicalIpv6,
   clientIpKey,
   createKeyBuilders,
@@ -213,5 +214,23 @@ describe('route-scoped keys', () => {
       expect.objectContaining({ code: ErrorCodes.UNKNOWN_OPTION, option: 'route.sensitive' }),
     );
     expect(() => keys.ip({ method: 'yes' as never })).toThrow(expect.objectContaining({ option: 'method' }));
+  });
+});
+
+describe('IP keys beside name=value keys', () => {
+  it('a forged, trusted X-Forwarded-For of "user=42" cannot spend user 42\'s bucket', () => {
+    const byUser = keys.user((req) => req.user);
+    const victim = byUser(request({ user: '42' }));
+    const forger = byUser(request({ ip: 'user=42' })); // no user: falls back to the (forged) IP
+    expect(victim).toBe('user=42');
+    expect(forger).toBe('?user=42');
+    expect(keys.header('x-api-key')(request({ ip: 'x-api-key=secret' }))).toBe('?x-api-key=secret');
+  });
+
+  it('leaves real addresses and the plain IP key alone', () => {
+    expect(apartFromNamedKeys('192.0.2.1')).toBe('192.0.2.1');
+    expect(apartFromNamedKeys('2001:db8::/64')).toBe('2001:db8::/64');
+    expect(keys.user((req) => req.user)(request({ ip: '::ffff:192.0.2.1' }))).toBe('192.0.2.1');
+    expect(keys.ip()(request({ ip: 'user=42' }))).toBe('user=42'); // no named keys beside it
   });
 });

@@ -45,9 +45,9 @@ function ipv4Key(value: number): string {
 
 /** IPv4 text as is, except that any loopback address is the local host's one key. */
 function ipv4TextKey(ip: string): string {
-  // Fast path: only text starting "127." can need work.
-  if (ip.charCodeAt(0) !== 49 || !ip.startsWith('127.') || ip === LOOPBACK_CLIENT_KEY) return ip;
-  return parseIpv4(ip) === -1 ? ip : LOOPBACK_CLIENT_KEY;
+  // Fast path: only text starting "127." can be a loopback address; most IPs fail the first test.
+  if (ip.charCodeAt(2) !== 55 || ip.charCodeAt(0) !== 49 || ip.charCodeAt(1) !== 50 || ip.charCodeAt(3) !== 46) return ip;
+  return ip === LOOPBACK_CLIENT_KEY || parseIpv4(ip) !== -1 ? LOOPBACK_CLIENT_KEY : ip;
 }
 
 /** `text[colon]` is ':' followed by a port number (1-65535) up to the end. */
@@ -109,4 +109,17 @@ export function clientIpKey(ip: string, subnetBits: number | false): string {
   if (subnetBits === false || subnetBits >= 128 || localNat64) return formatIpv6() + zoneId;
   maskIpv6(subnetBits);
   return formatIpv6() + '/' + subnetBits + zoneId;
+}
+
+/**
+ * Prefixed to an IP key that holds `=`, which only text that is not an address can (a forged
+ * `X-Forwarded-For: user=42` the app trusts). `?` is not an HTTP token character, so the key can
+ * then never equal a `keys.header()` key (`x-api-key=...`) or a `keys.user()` key (`user=...`)
+ * that shares its limiter.
+ */
+export const NOT_AN_ADDRESS_PREFIX = '?';
+
+/** An IP key made safe to share a key space with `name=value` keys (see NOT_AN_ADDRESS_PREFIX). */
+export function apartFromNamedKeys(ipKey: string): string {
+  return ipKey.indexOf('=') === -1 ? ipKey : NOT_AN_ADDRESS_PREFIX + ipKey;
 }

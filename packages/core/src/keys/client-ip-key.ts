@@ -1,4 +1,4 @@
-import { clientIpKey } from './client-address.js';
+import { apartFromNamedKeys, clientIpKey } from './client-address.js';
 import { noClientKeyError } from './no-client-key.js';
 import type { RequestAccess } from './request-access.js';
 import { emitProcessWarning, UNTRUSTED_FORWARDED_FOR, type WarningHandler } from './warnings.js';
@@ -7,6 +7,11 @@ export interface ClientIpKeyOptions {
   /** IPv6 prefix length to group by (1..128), or false. Already validated. */
   ipv6Subnet: number | false;
   onWarning?: WarningHandler | undefined;
+  /**
+   * The IP is the fallback of a `name=value` key (`keys.header()`, `keys.user()`): keep it out of
+   * that key space with `apartFromNamedKeys`. Off for a plain IP key, whose hot path skips the scan.
+   */
+  besideNamedKeys?: boolean;
 }
 
 const UNTRUSTED_MESSAGE =
@@ -17,11 +22,13 @@ const UNTRUSTED_MESSAGE =
 
 /**
  * The client's IP as the framework resolved it, as `clientIpKey` keys it (the address table in
- * docs/client-keys.md: IPv4-mapped, NAT64, Teredo and 6to4 as their IPv4 client, IPv6 by subnet). Warns once per key function when X-Forwarded-For arrives but was not trusted.
+ * docs/client-keys.md: IPv4-mapped, NAT64, Teredo and 6to4 as their IPv4 client, IPv6 by subnet).
+ * Warns once per key function when X-Forwarded-For arrives but was not trusted.
  */
 export function createClientIpKey<Req>(access: RequestAccess<Req>, options: ClientIpKeyOptions): (req: Req) => string {
   const subnet = options.ipv6Subnet;
   const warn = options.onWarning ?? emitProcessWarning;
+  const named = options.besideNamedKeys === true;
   let warned = false;
   return function clientIp(req: Req): string {
     const ip = access.ip(req);
@@ -30,6 +37,6 @@ export function createClientIpKey<Req>(access: RequestAccess<Req>, options: Clie
       warned = true;
       warn({ code: UNTRUSTED_FORWARDED_FOR, message: UNTRUSTED_MESSAGE });
     }
-    return clientIpKey(ip, subnet);
+    return named ? apartFromNamedKeys(clientIpKey(ip, subnet)) : clientIpKey(ip, subnet);
   };
 }

@@ -1,6 +1,6 @@
 // Client key functions (client IP, IPv6 subnets, API keys, users); see docs/client-keys.md.
 export { parseIpv4, isIpv6, canonicalIpv6, ipv6Network } from './ipv6.js';
-export { clientIpKey, LOOPBACK_CLIENT_KEY } from './client-address.js';
+export { clientIpKey, apartFromNamedKeys, LOOPBACK_CLIENT_KEY, NOT_AN_ADDRESS_PREFIX } from './client-address.js';
 export { DEFAULT_IPV6_SUBNET, assertIpv6Subnet } from './ipv6-subnet-option.js';
 export { noClientKeyError } from './no-client-key.js';
 export { createClientIpKey, type ClientIpKeyOptions } from './client-ip-key.js';

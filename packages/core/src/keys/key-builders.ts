@@ -92,10 +92,11 @@ function scoped<Req>(access: RequestAccess<Req>, key: (req: Req) => string, opti
   return key;
 }
 
-function ipKeyFrom<Req>(access: RequestAccess<Req>, options: Record<string, unknown>): (req: Req) => string {
+function ipKeyFrom<Req>(access: RequestAccess<Req>, options: Record<string, unknown>, besideNamedKeys = false): (req: Req) => string {
   return createClientIpKey(access, {
     ipv6Subnet: assertIpv6Subnet(options.ipv6Subnet),
     onWarning: options.onWarning as WarningHandler | undefined,
+    besideNamedKeys,
   });
 }
 
@@ -106,7 +107,7 @@ function fallbackFrom<Req>(access: RequestAccess<Req>, options: Record<string, u
       throw noClientKeyError(missing);
     };
   }
-  return ipKeyFrom(access, options);
+  return ipKeyFrom(access, options, true);
 }
 
 /** Ready-made key functions for one framework's request type. */
