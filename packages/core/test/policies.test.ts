@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import {
   ErrorCodes,
   InvalidOptionError,
+  createLimiter,
   fixedWindow,
   isPolicy,
   leakyBucket,
@@ -96,5 +98,49 @@ describe('policy constructors validate at construction', () => {
     expect(isPolicy({ ...policy })).toBe(false);
     expect(JSON.parse(JSON.stringify(policy))).toEqual({ ...policy });
     expect(Object.keys(policy)).not.toContain('sluice.policy');
+  });
+});
+
+describe('a limiter re-checks each policy by rebuilding it (policies may come from another copy)', () => {
+  // Property: every policy a constructor accepts survives its own rebuild, field for field,
+  // so no valid policy of another copy is refused (fractional rates and default names included).
+  const name = fc.option(fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/), { nil: undefined });
+  const windowPolicy = fc
+    .record({
+      make: fc.constantFrom(fixedWindow, slidingWindow, slidingLog),
+      limit: fc.integer({ min: 1, max: 100_000 }),
+      window: fc.integer({ min: 1, max: 86_400_000 }),
+      name,
+    })
+    .map(({ make, limit, window, name }) => () => make({ limit, window, name }));
+  const bucketPolicy = fc
+    .record({
+      leaky: fc.boolean(),
+      capacity: fc.integer({ min: 1, max: 10_000 }),
+      rate: fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0.001, max: 1000, noNaN: true })),
+      name,
+    })
+    .map(({ leaky, capacity, rate, name }) => () =>
+      leaky ? leakyBucket({ capacity, leakPerSecond: rate, name }) : tokenBucket({ capacity, refillPerSecond: rate, name }),
+    );
+
+  test('every constructed policy is accepted by createLimiter', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(windowPolicy, bucketPolicy), (build) => {
+        let policy;
+        try {
+          policy = build();
+        } catch (error) {
+          // Outside exact arithmetic: the constructor refuses, nothing to rebuild.
+          if (error instanceof InvalidOptionError) return;
+          throw error;
+        }
+        expect(createLimiter({ policies: [policy] }).policies[0]).toBe(policy);
+        accepted++;
+      }),
+      { numRuns: 500 },
+    );
+    expect(accepted).toBeGreaterThan(0);
   });
 });
