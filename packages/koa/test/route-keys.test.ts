@@ -1,6 +1,6 @@
 // Issue 8 item 3: a route-scoped key must not split when a client respells the path in a way
 // the router ignores. Koa itself has no router; @koa/router's options decide.
-import Router from '@koa/router';
+import Router, { type RouterOptions } from '@koa/router';
 import { fixedWindow } from '@sluice/core';
 import Koa from 'koa';
 import supertest from 'supertest';
@@ -9,7 +9,7 @@ import { keys, rateLimit, type KoaRateLimitOptions } from '../src/index.js';
 const RESPELLINGS = ['/LOGIN', '/Login', '/login/', '//login', '/%6Cogin'];
 const policies = [fixedWindow({ limit: 3, window: '15m' })];
 
-function app(build: (app: Koa, router: Router, calls: string[]) => void, routerOptions?: Router.RouterOptions) {
+function app(build: (app: Koa, router: Router, calls: string[]) => void, routerOptions?: RouterOptions) {
   const koa = new Koa();
   const router = new Router(routerOptions);
   const calls: string[] = [];
