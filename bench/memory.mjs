@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Memory part: decisions per second in one process at 1 hot key and 100,000 keys, Sluice (sync
+// Memory part: decisions per second in process at 1 hot key and 100,000 keys, Sluice (sync
 // decide and async consume, every algorithm) beside rate-limiter-flexible, express-rate-limit,
 // @fastify/rate-limit's LocalStore and the floors; then heap bytes per key at 1,000,000 keys.
 //
@@ -7,55 +7,50 @@
 //   BENCH_ROUNDS, BENCH_SLICE_MS, BENCH_KEYS, BENCH_HEAP_KEYS override the defaults.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { command, fmt, loadSluice, machine, printTable, QUICK, setting, sleep, versions } from './lib/env.mjs';
-import { ipKeys, memoryContenders } from './lib/memory-contenders.mjs';
-import { storeAdmitted } from './lib/closed-loop.mjs';
+import { command, fmt, loadSluice, machine, printTable, QUICK, setting, versions } from './lib/env.mjs';
 import { saveResults } from './lib/results.mjs';
-import { shuffle, summarize } from './lib/stats.mjs';
-import { makeRunner } from './lib/timed-loop.mjs';
+import { summarize } from './lib/stats.mjs';
 
 const ROUNDS = setting('BENCH_ROUNDS', 9, 3);
-const SLICE_MS = setting('BENCH_SLICE_MS', 300, 40);
+const SLICE_MS = setting('BENCH_SLICE_MS', 250, 40);
+const ALGORITHMS = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket', 'leaky-bucket'];
 const MANY_KEYS = setting('BENCH_KEYS', 100_000, 100_000);
 const HEAP_KEYS = setting('BENCH_HEAP_KEYS', 1_000_000, 100_000);
 const HEAP_CONTENDERS = ['floor.map', 'rlf', 'sluice.fixed-window', 'sluice.token-bucket', 'sluice.sliding-window', 'sluice.leaky-bucket', 'sluice.sliding-log'];
-const gc = globalThis.gc ?? (() => {});
 
-/** Every contender over the same keys, interleaved: ROUNDS rounds, each in a fresh random order. */
-async function throughput(core, keyCount) {
-  const keys = ipKeys(keyCount);
-  const contenders = await memoryContenders(core, keyCount);
-  for (const c of contenders) {
-    // A Sluice decision that denies or comes from the failure policy would measure the wrong path.
-    if (c.group.startsWith('sluice') && !storeAdmitted(await c.fn('verify-key'))) throw new Error(`${c.label}: first decision not admitted by the store`);
+/**
+ * One fresh process per (algorithm, key count), each holding that Sluice algorithm, the peers and
+ * the floors. Sluice rows come from their own process; peer and floor rows pool every process.
+ */
+function throughput(keyCount) {
+  const script = fileURLToPath(new URL('./memory-run.mjs', import.meta.url));
+  const runs = ALGORITHMS.map((algorithm) => {
+    const out = execFileSync(process.execPath, ['--expose-gc', script, algorithm, String(keyCount)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ...(QUICK ? { BENCH_QUICK: '1' } : {}) },
+    });
+    return JSON.parse(out.trim().split('\n').at(-1));
+  });
+  // Per-round ratios inside each process (both figures from the same stretch of machine time).
+  const ratios = (run, id, ref) => {
+    const of = (x) => run.contenders.find((c) => c.id === x).samples;
+    return of(id).map((v, r) => v / of(ref)[r]);
+  };
+  const rows = [];
+  for (const run of runs) {
+    for (const c of run.contenders.filter((c) => c.group.startsWith('sluice'))) rows.push({ ...c, run: [run] });
   }
-  const runners = contenders.map((c) => makeRunner(c.fn, keys, c.kind));
-  // Warm-up: JIT tiers settle and every key's state exists before anything is measured.
-  for (const run of runners) await run(Math.max(SLICE_MS, 200));
-  const samples = contenders.map(() => new Array(ROUNDS));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const i of shuffle(contenders.map((_, i) => i))) {
-      // The previous contender's garbage is not this one's bill: collect it, then let V8's
-      // concurrent sweeper finish (its threads count in process.cpuUsage too).
-      gc();
-      await sleep(30);
-      samples[i][round] = (await runners[i](SLICE_MS)).perSecond;
-    }
+  for (const c of runs[0].contenders.filter((c) => !c.group.startsWith('sluice'))) {
+    rows.push({ ...c, samples: runs.flatMap((run) => run.contenders.find((d) => d.id === c.id).samples), run: runs });
   }
-  for (const c of contenders) await c.close?.();
-  const byId = Object.fromEntries(contenders.map((c, i) => [c.id, samples[i]]));
-  // Ratios are taken round by round (both figures from the same stretch of machine time).
-  const ratioTo = (id, ref) => summarize(byId[id].map((v, r) => v / byId[ref][r]));
-  return contenders.map((c) => ({
-    id: c.id,
-    label: c.label,
-    group: c.group,
-    kind: c.kind,
+  return rows.map(({ run, samples, ...c }) => ({
+    ...c,
     keys: keyCount,
-    perSecond: summarize(byId[c.id]),
-    vsRlf: ratioTo(c.id, 'rlf'),
-    vsMapFloor: ratioTo(c.id, 'floor.map'),
-    samples: byId[c.id],
+    perSecond: summarize(samples),
+    vsRlf: summarize(run.flatMap((r) => ratios(r, c.id, 'rlf'))),
+    vsMapFloor: summarize(run.flatMap((r) => ratios(r, c.id, 'floor.map'))),
+    samples,
   }));
 }
 
@@ -68,13 +63,12 @@ function heap() {
 }
 
 async function main() {
-  const { '@sluice/core': core } = await loadSluice(['@sluice/core']);
-  if (typeof globalThis.gc !== 'function') console.warn('(run with --expose-gc to collect garbage between slices)');
+  await loadSluice(['@sluice/core']);
   const env = machine();
   console.log(`memory part${QUICK ? ' (QUICK: harness check only)' : ''}: ${env.cpu} x${env.cores}, Node ${env.node}, load ${env.loadAverage.join(' ')}`);
-  console.log(`${ROUNDS} interleaved rounds x ${SLICE_MS} ms of process CPU per contender and key count\n`);
+  console.log(`one process per algorithm and key count; ${ROUNDS} interleaved rounds x ${SLICE_MS} ms of process CPU per contender\n`);
   const rows = [];
-  for (const keyCount of [1, MANY_KEYS]) rows.push(...(await throughput(core, keyCount)));
+  for (const keyCount of [1, MANY_KEYS]) rows.push(...throughput(keyCount));
   printTable(
     ['contender', 'keys', 'decisions/s (median)', 'min', 'max', 'spread', 'x RLF (median [min-max])', 'x Map floor'],
     rows.map((r) => [
@@ -89,7 +83,7 @@ async function main() {
     machine: env,
     versions: versions(['@sluice/core', 'rate-limiter-flexible', 'express-rate-limit', '@fastify/rate-limit']),
     command: command('npm run memory -w bench'),
-    settings: { rounds: ROUNDS, sliceMs: SLICE_MS, keys: [1, MANY_KEYS], heapKeys: HEAP_KEYS, timing: 'process.cpuUsage (user+system)' },
+    settings: { rounds: ROUNDS, sliceMs: SLICE_MS, keys: [1, MANY_KEYS], heapKeys: HEAP_KEYS, processes: 'one per algorithm and key count', timing: 'process.cpuUsage (user+system)' },
     throughput: rows,
     heap: heapRows,
   });

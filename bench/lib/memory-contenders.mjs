@@ -19,29 +19,33 @@ export function sluicePolicies(core) {
   };
 }
 
-/** `[{ id, label, group, kind, fn, close }]` for one run over `keyCount` keys. */
-export async function memoryContenders(core, keyCount) {
+/**
+ * `[{ id, label, group, kind, fn, close }]` for one run over `keyCount` keys: Sluice with ONE
+ * algorithm (as an app would run it: with several in one process, their shared code turns
+ * polymorphic and each looks slower than it is), the peers and the floors.
+ */
+export async function memoryContenders(core, keyCount, algorithm) {
+  const policy = sluicePolicies(core)[algorithm];
+  if (policy === undefined) throw new Error(`unknown algorithm ${algorithm}`);
   const list = [];
-  for (const [algorithm, policy] of Object.entries(sluicePolicies(core))) {
-    const limiter = core.createLimiter({ store: new core.MemoryStore({ maxKeys: 2 * keyCount + 10 }), policies: [policy], prefix: 'bench' });
-    list.push({
-      id: `sluice.decide.${algorithm}`,
-      label: `Sluice decide (sync), ${algorithm}`,
-      group: 'sluice-sync',
-      kind: 'sync',
-      fn: (key) => limiter.decide(key, 1, 'consume'),
-      close: () => limiter.close(),
-    });
-    const asyncLimiter = core.createLimiter({ store: new core.MemoryStore({ maxKeys: 2 * keyCount + 10 }), policies: [policy], prefix: 'bench' });
-    list.push({
-      id: `sluice.consume.${algorithm}`,
-      label: `Sluice consume (async), ${algorithm}`,
-      group: 'sluice-async',
-      kind: 'async',
-      fn: (key) => asyncLimiter.consume(key),
-      close: () => asyncLimiter.close(),
-    });
-  }
+  const limiter = core.createLimiter({ store: new core.MemoryStore({ maxKeys: 2 * keyCount + 10 }), policies: [policy], prefix: 'bench' });
+  list.push({
+    id: `sluice.decide.${algorithm}`,
+    label: `Sluice decide (sync), ${algorithm}`,
+    group: 'sluice-sync',
+    kind: 'sync',
+    fn: (key) => limiter.decide(key, 1, 'consume'),
+    close: () => limiter.close(),
+  });
+  const asyncLimiter = core.createLimiter({ store: new core.MemoryStore({ maxKeys: 2 * keyCount + 10 }), policies: [policy], prefix: 'bench' });
+  list.push({
+    id: `sluice.consume.${algorithm}`,
+    label: `Sluice consume (async), ${algorithm}`,
+    group: 'sluice-async',
+    kind: 'async',
+    fn: (key) => asyncLimiter.consume(key),
+    close: () => asyncLimiter.close(),
+  });
 
   const { RateLimiterMemory } = require('rate-limiter-flexible');
   const rlf = new RateLimiterMemory({ points: 1e9, duration: 60 });
