@@ -8,7 +8,8 @@ const PERCENT = 37;
 /** Scratch space for the 8 hextets of the address being parsed (parsing is synchronous). */
 const hextets = new Uint16Array(8);
 
-function hexDigit(code: number): number {
+/** The value of a hex digit's char code (either case), or -1. */
+export function hexDigit(code: number): number {
   if (code >= 48 && code <= 57) return code - 48; // 0-9
   if (code >= 97 && code <= 102) return code - 87; // a-f
   if (code >= 65 && code <= 70) return code - 55; // A-F

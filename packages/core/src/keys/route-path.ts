@@ -1,5 +1,6 @@
 // Route-scoped keys (`keys.ip({ route: true })`) must not split when a client respells a path
 // in a way the router ignores; otherwise `/LOGIN` would get a fresh bucket next to `/login`.
+import { hexDigit } from './ipv6.js';
 
 /**
  * How the app's router compares paths. Each adapter reads it from the framework (Express
@@ -15,13 +16,6 @@ export interface RouteMatching {
 
 const SLASH = 47;
 const PERCENT = 37;
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
 
 /** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
 function isUnreserved(code: number): boolean {
@@ -63,8 +57,8 @@ export function normalizeRoutePath(path: string, caseSensitive: boolean, strict:
   for (let i = 0; i < end; i++) {
     const code = path.charCodeAt(i);
     if (code === PERCENT && i + 2 < end) {
-      const high = hexValue(path.charCodeAt(i + 1));
-      const low = hexValue(path.charCodeAt(i + 2));
+      const high = hexDigit(path.charCodeAt(i + 1));
+      const low = hexDigit(path.charCodeAt(i + 2));
       if (high >= 0 && low >= 0) {
         const byte = high * 16 + low;
         out += isUnreserved(byte) ? String.fromCharCode(byte) : '%' + path.slice(i + 1, i + 3).toUpperCase();
