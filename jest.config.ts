@@ -22,6 +22,7 @@ const config: Config = {
     transformIgnorePatterns: ['^(?!.*/node_modules/cookie/).*/node_modules/'],
     moduleNameMapper: {
       '^@sluice/([a-z-]+)$': '<rootDir>/../$1/src/index.ts',
+      '^@sluice/core/store$': '<rootDir>/../core/src/store/index.ts',
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
   })),

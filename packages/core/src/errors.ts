@@ -172,9 +172,25 @@ export class RateLimitWaitError extends SluiceError {
 }
 markKind(RateLimitWaitError, 'RateLimitWaitError');
 
-/** Wraps anything a store threw so callers always see a StoreError with the original as `cause`. */
-export function toStoreError(error: unknown): StoreError {
+/** How a store names and classifies the failures it wraps (see toStoreError). */
+export interface StoreErrorWrapping {
+  /** Starts the message, e.g. 'RedisStore' gives `RedisStore: <cause message>`. Default 'Store failed'. */
+  store?: string;
+  /** True when only a setup mistake explains this failure (StoreError.configuration). Default: never. */
+  configuration?: (error: unknown) => boolean;
+  /** Appended verbatim to the message (advice such as ' (check the credentials)'); '' for none. */
+  hint?: (error: unknown, configuration: boolean) => string;
+}
+
+/**
+ * Wraps anything a store threw so callers always see a StoreError with the original as
+ * `cause`; a StoreError (of any copy of Sluice) passes through unchanged.
+ */
+export function toStoreError(error: unknown, wrapping?: StoreErrorWrapping): StoreError {
   if (error instanceof StoreError) return error;
   const message = error instanceof Error ? error.message : describeValue(error);
-  return new StoreError(`Store failed: ${message}`, { cause: error });
+  if (wrapping === undefined) return new StoreError(`Store failed: ${message}`, { cause: error });
+  const configuration = wrapping.configuration?.(error) === true;
+  const hint = wrapping.hint?.(error, configuration) ?? '';
+  return new StoreError(`${wrapping.store ?? 'Store failed'}: ${message}${hint}`, { cause: error, configuration });
 }

@@ -6,6 +6,8 @@ export type { Mode, Evaluation, PolicyState, FixedWindowState, SlidingWindowStat
 export { evaluatePolicy } from './algorithms/evaluate.js';
 export type { Store, StoreRequest, PolicyResult, MaybePromise } from './store/types.js';
 export { policyResult } from './store/results.js';
+export { NEVER, ALGORITHM_CODES, MODE_CODES, RESULT_FIELD, RESULT_FIELDS, decodeResult, decodeResults } from './store/wire.js';
+export { assertOpen, closedStoreError } from './store/lifecycle.js';
 export { decide, type StateTable } from './store/decide.js';
 export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './store/keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';

@@ -38,6 +38,29 @@ describe('packaging', () => {
     });
   });
 
+  describe('@sluice/core/store (the store authors\' subpath)', () => {
+    const storeDir = join(root, 'packages', 'core');
+    test('is built, ESM and CJS, with types', () => {
+      for (const file of ['dist/esm/store/index.js', 'dist/esm/store/index.d.ts', 'dist/cjs/store/index.js', 'dist/cjs/store/index.d.ts']) {
+        expect(existsSync(join(storeDir, file)) ? file : `missing ${file}`).toBe(file);
+      }
+    });
+
+    test('loads with require and with import, exposing the same names, shared with the main entry', () => {
+      const required = run(['-e', "console.log(Object.keys(require('@sluice/core/store')).sort().join(','))"]);
+      const imported = run([
+        '--input-type=module',
+        '-e',
+        "const m = await import('@sluice/core/store'); console.log(Object.keys(m).filter((k) => k !== 'default').sort().join(','))",
+      ]);
+      expect(required.split(',')).toEqual(expect.arrayContaining(['NEVER', 'ALGORITHM_CODES', 'MODE_CODES', 'decodeResults', 'assertOpen', 'toStoreError']));
+      expect(imported).toBe(required);
+      // One module graph: the subpath's StoreError is the main entry's, not a second class.
+      const same = run(['-e', "console.log(require('@sluice/core/store').StoreError === require('@sluice/core').StoreError)"]);
+      expect(same).toBe('true');
+    });
+  });
+
   test('core works end to end from the ESM build', () => {
     const out = run([
       '--input-type=module',

@@ -1,9 +1,9 @@
 import type { PolicyState } from '../algorithms/types.js';
-import { ErrorCodes, StoreError } from '../errors.js';
 import { ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
 import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
 import { decide, type StateTable } from './decide.js';
+import { assertOpen } from './lifecycle.js';
 import type { PolicyResult, Store, StoreRequest } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -71,7 +71,7 @@ export class MemoryStore implements Store {
   }
 
   consume(request: StoreRequest): PolicyResult[] {
-    if (this.closed) throw new StoreError('MemoryStore is closed.', { code: ErrorCodes.STORE_CLOSED });
+    assertOpen(this.closed, 'MemoryStore');
     let nowUs: number;
     if (request.nowMs === undefined) {
       nowUs = monotonicMicros();

@@ -1,0 +1,14 @@
+// `@sluice/core/store`: what a store author needs, and nothing of the limiter or HTTP.
+// Memory, Redis, Postgres and third-party stores share these pieces; see docs/store-contract.md.
+export type { Store, StoreRequest, PolicyResult, MaybePromise } from './types.js';
+export type { Mode, Evaluation, PolicyState } from '../algorithms/types.js';
+export type { Algorithm, Policy, WindowPolicy, BucketPolicy } from '../policies/policy.js';
+export { ALGORITHMS } from '../policies/policy.js';
+export { NEVER, ALGORITHM_CODES, MODE_CODES, RESULT_FIELD, RESULT_FIELDS, decodeResult, decodeResults } from './wire.js';
+export { policyResult } from './results.js';
+export { assertOpen, closedStoreError } from './lifecycle.js';
+export { StoreError, ErrorCodes, toStoreError, type StoreErrorOptions, type StoreErrorWrapping } from '../errors.js';
+export { msToMicros, microsToMsCeil, monotonicMicros } from '../time/clock.js';
+export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './keys.js';
+export { evaluatePolicy } from '../algorithms/evaluate.js';
+export { decide, type StateTable } from './decide.js';

@@ -1,0 +1,70 @@
+import type { Mode } from '../algorithms/types.js';
+import { StoreError } from '../errors.js';
+import type { Algorithm, Policy } from '../policies/policy.js';
+import { policyResult } from './results.js';
+import type { PolicyResult } from './types.js';
+
+// The one glossary of codes shared by TypeScript, Lua and SQL: stores generate their script
+// and statement constants from these, so a code means the same thing on every store.
+
+/** A `retryAfterUs` of -1 on the wire means "never": the cost exceeds the limit (Infinity in a PolicyResult). */
+export const NEVER = -1;
+
+/** Algorithm numbers on the wire (script arguments, SQL parameters). */
+export const ALGORITHM_CODES: Readonly<Record<Algorithm, number>> = Object.freeze({
+  'fixed-window': 1,
+  'sliding-window': 2,
+  'sliding-log': 3,
+  'token-bucket': 4,
+  'leaky-bucket': 5,
+});
+
+/** Mode numbers on the wire. */
+export const MODE_CODES: Readonly<Record<Mode, number>> = Object.freeze({ consume: 0, peek: 1, refund: 2 });
+
+/**
+ * A store's reply per policy is RESULT_FIELDS integers in this order: allowed (1 or 0),
+ * remaining (units of cost), resetAfterUs, retryAfterUs (NEVER for never), delayUs (µs).
+ */
+export const RESULT_FIELD = Object.freeze({ allowed: 0, remaining: 1, resetAfterUs: 2, retryAfterUs: 3, delayUs: 4 });
+export const RESULT_FIELDS = 5;
+
+/**
+ * Decodes one policy's figures, starting at `figures[at]` (layout: RESULT_FIELD), into a
+ * PolicyResult rounded exactly as the memory store rounds (µs up to whole ms).
+ */
+export function decodeResult(policy: Policy, figures: ArrayLike<number>, at: number): PolicyResult {
+  const retryAfterUs = figures[at + 3]!;
+  return policyResult(
+    policy,
+    figures[at] === 1,
+    figures[at + 1]!,
+    figures[at + 2]!,
+    retryAfterUs === NEVER ? Infinity : retryAfterUs,
+    figures[at + 4]!,
+  );
+}
+
+/**
+ * Decodes a flat reply of RESULT_FIELDS integers per policy, in policy order. Throws a
+ * StoreError (ERR_SLUICE_STORE) naming `store` when the reply is not an array of exactly
+ * policies.length × RESULT_FIELDS numbers.
+ */
+export function decodeResults(reply: unknown, policies: readonly Policy[], store: string): PolicyResult[] {
+  const count = policies.length;
+  if (!Array.isArray(reply) || reply.length !== count * RESULT_FIELDS) throw unexpectedReply(reply, store);
+  for (let i = 0; i < reply.length; i++) if (typeof reply[i] !== 'number') throw unexpectedReply(reply, store);
+  const results: PolicyResult[] = new Array(count);
+  for (let i = 0; i < count; i++) results[i] = decodeResult(policies[i]!, reply as number[], i * RESULT_FIELDS);
+  return results;
+}
+
+function unexpectedReply(reply: unknown, store: string): StoreError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(reply) ?? String(reply);
+  } catch {
+    shown = String(reply);
+  }
+  return new StoreError(`${store}: unexpected reply ${shown}.`);
+}
