@@ -1,5 +1,8 @@
 import { ALGORITHMS, policyResult, UnsupportedAlgorithmError, type Policy, type PolicyResult } from '@sluice/core';
 import { ALGORITHM_CODES, NEVER, RESULT_WIDTH } from './sql/codes.js';
+import type { ObjectNames } from './sql/names.js';
+import { statementName } from './statement-name.js';
+import { hasUpsert, upsertSql } from './sql/upsert.js';
 
 /**
  * What the decision function needs to know about one policy set, built once per policies
@@ -13,8 +16,19 @@ export interface PolicyPlan {
   limits: string;
   spans: string;
   windowMs: string;
+  /** One policy whose consume is a single upsert (sql/upsert.ts); undefined: the decision function decides. */
+  upsert: UpsertPlan | undefined;
   /** Turns the function's flat figures (lock order) into results in policy order. */
   results(figures: readonly number[]): PolicyResult[];
+}
+
+export interface UpsertPlan {
+  policy: Policy;
+  /** `:<policy id>`, appended to the request's base key. */
+  suffix: string;
+  text: string;
+  /** Its prepared statement's name. */
+  name: string;
 }
 
 function arrayLiteral(values: readonly (string | number)[]): string {
@@ -25,7 +39,7 @@ function quoteElement(value: string): string {
   return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 
-export function buildPlan(policies: readonly Policy[]): PolicyPlan {
+export function buildPlan(policies: readonly Policy[], names: ObjectNames): PolicyPlan {
   policies.forEach((policy, index) => {
     if (!(policy.algorithm in ALGORITHM_CODES)) {
       throw new UnsupportedAlgorithmError(`policies[${index}]`, String(policy.algorithm), 'PostgresStore', ALGORITHMS);
@@ -38,7 +52,13 @@ export function buildPlan(policies: readonly Policy[]): PolicyPlan {
     return x < y ? -1 : x > y ? 1 : 0;
   });
   const sorted = order.map((index) => policies[index]!);
+  let upsert: UpsertPlan | undefined;
+  if (policies.length === 1 && hasUpsert(policies[0]!)) {
+    const text = upsertSql(names, policies[0]!);
+    upsert = { policy: policies[0]!, suffix: ':' + policies[0]!.id, text, name: statementName(text) };
+  }
   return {
+    upsert,
     ids: arrayLiteral(sorted.map((p) => p.id)),
     algorithms: arrayLiteral(sorted.map((p) => ALGORITHM_CODES[p.algorithm])),
     limits: arrayLiteral(sorted.map((p) => p.limit)),

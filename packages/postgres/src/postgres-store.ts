@@ -1,5 +1,6 @@
 import {
   ALGORITHMS,
+  decodeResult,
   ErrorCodes,
   InvalidOptionError,
   msToMicros,
@@ -15,9 +16,10 @@ import { PREPARED_STATEMENT_MISMATCH, storeFailure } from './errors.js';
 import { assertStorableKey } from './key-guard.js';
 import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
-import { buildPlan, type PolicyPlan } from './policy-plan.js';
+import { buildPlan, type PolicyPlan, type UpsertPlan } from './policy-plan.js';
 import { MODE_CODES } from './sql/codes.js';
 import { objectNames, type ObjectNames } from './sql/names.js';
+import { freshFigures, parseFigures } from './sql/upsert.js';
 import { statementName } from './statement-name.js';
 import { sweepExpired, SweepTimer, type SweepOptions } from './sweeper.js';
 
@@ -40,8 +42,9 @@ export class PostgresStore implements Store {
   private readonly sweepBatch: number;
   private readonly onError: ((error: StoreError) => void) | undefined;
   private readonly decideText: string;
-  /** The prepared statement's name; undefined: unnamed statements (set, or switched to for a pooler). */
-  private decideName: string | undefined;
+  /** Named prepared statements; false: unnamed ones (set, or switched to for a pooler). */
+  private named: boolean;
+  private readonly decideName: string;
   private readonly plans = new WeakMap<readonly Policy[], PolicyPlan>();
   private readonly sweepTimer: SweepTimer | undefined;
   private migration: AutoMigration | undefined;
@@ -63,7 +66,8 @@ export class PostgresStore implements Store {
     this.decideText =
       `SELECT ${this.names.qualifiedDecide}` +
       '($1::text, $2::text[], $3::smallint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint, $8::smallint, $9::bigint)';
-    this.decideName = resolved.preparedStatements ? statementName(this.decideText) : undefined;
+    this.named = resolved.preparedStatements;
+    this.decideName = statementName(this.decideText);
     if (resolved.autoMigrate) {
       this.migration = new AutoMigration(() => this.migrate(), (error) => this.report(error));
     }
@@ -80,11 +84,18 @@ export class PostgresStore implements Store {
     assertStorableKey(request.key);
     if (this.migration !== undefined) await this.whenMigrated();
     const plan = this.planFor(request.policies);
-    const mode = MODE_CODES[request.mode];
+    let mode = MODE_CODES[request.mode];
     // Bad input is the caller's bug, never an outage to fail open on (the limiter checks it first).
     if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek' or 'refund'");
+    const cost = Math.min(request.cost, MAX_COST);
+    const upsert = plan.upsert;
+    if (upsert !== undefined && mode === MODE_CODES.consume) {
+      // A cost above the limit never passes and charges nothing: a peek reports exactly its figures.
+      if (cost > upsert.policy.limit) mode = MODE_CODES.peek;
+      else return this.consumeOne(upsert, request.key + upsert.suffix, cost, request.nowMs);
+    }
     const query: QueryArrayConfig = {
-      name: this.decideName,
+      name: this.named ? this.decideName : undefined,
       text: this.decideText,
       rowMode: 'array',
       values: [
@@ -94,18 +105,36 @@ export class PostgresStore implements Store {
         plan.limits,
         plan.spans,
         plan.windowMs,
-        Math.min(request.cost, MAX_COST),
+        cost,
         mode,
         request.nowMs === undefined ? null : msToMicros(request.nowMs),
       ],
     };
     let figures: number[];
     try {
-      figures = await this.decide(query);
+      figures = (await this.run(query))[0] as number[];
     } catch (error) {
       throw storeFailure(error, this.names);
     }
     return plan.results(figures);
+  }
+
+  /** One policy, consume, cost within its limit: the single upsert (sql/upsert.ts). */
+  private async consumeOne(upsert: UpsertPlan, key: string, cost: number, nowMs: number | undefined): Promise<PolicyResult[]> {
+    const query: QueryArrayConfig = {
+      name: this.named ? upsert.name : undefined,
+      text: upsert.text,
+      rowMode: 'array',
+      values: [key, cost, nowMs === undefined ? null : msToMicros(nowMs)],
+    };
+    let decision: unknown;
+    try {
+      decision = (await this.run(query))[0];
+    } catch (error) {
+      throw storeFailure(error, this.names);
+    }
+    const figures = typeof decision === 'string' && decision !== '' ? parseFigures(decision) : freshFigures(upsert.policy, cost);
+    return [decodeResult(upsert.policy, figures, 0)];
   }
 
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
@@ -166,14 +195,14 @@ export class PostgresStore implements Store {
    * between server connections: switch to unnamed statements and run it again. Safe, as the
    * failed statement never executed (the error comes from its Parse or Bind).
    */
-  private async decide(query: QueryArrayConfig): Promise<number[]> {
+  private async run(query: QueryArrayConfig): Promise<unknown[]> {
     try {
-      return (await this.pool.query(query)).rows[0]![0] as number[];
+      return (await this.pool.query(query)).rows[0]!;
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       if (query.name === undefined || typeof code !== 'string' || !PREPARED_STATEMENT_MISMATCH.has(code)) throw error;
-      if (this.decideName !== undefined) {
-        this.decideName = undefined;
+      if (this.named) {
+        this.named = false;
         this.report(
           new StoreError(
             `PostgresStore: the server does not keep prepared statements per connection (${String(code)}: ` +
@@ -183,14 +212,14 @@ export class PostgresStore implements Store {
           ),
         );
       }
-      return (await this.pool.query({ ...query, name: undefined })).rows[0]![0] as number[];
+      return (await this.pool.query({ ...query, name: undefined })).rows[0]!;
     }
   }
 
   private planFor(policies: readonly Policy[]): PolicyPlan {
     let plan = this.plans.get(policies);
     if (plan === undefined) {
-      plan = buildPlan(policies);
+      plan = buildPlan(policies, this.names);
       this.plans.set(policies, plan);
     }
     return plan;

@@ -12,6 +12,8 @@ let server: PostgresServer;
 let admin: pg.Pool;
 const policies = [fixedWindow({ limit: 5, window: '1h' })];
 const request = { key: 'setup:{a}', policies, cost: 1, mode: 'consume' as const };
+// Two policies go through the decision function; one goes through the single upsert.
+const twoPolicies = { ...request, policies: [...policies, fixedWindow({ limit: 50, window: '1d' })] };
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -46,12 +48,15 @@ test.each([
   ['a wrong password', () => url('sluice_unprivileged:wrong'), 'limits', '28P01', /password authentication failed/],
   ['a role that does not exist', () => url('nobody:x'), 'limits', '28P01', /password authentication failed/],
   ['a database that does not exist', () => url(encodeURIComponent(server.user), 'no_such_db'), 'limits', '3D000', /does not exist/],
-  ['a schema that was never migrated', () => url(encodeURIComponent(server.user)), 'not_migrated', '3F000', /migrate\(\)/],
-  ['a missing decision function (schema there, never migrated)', () => url(encodeURIComponent(server.user)), 'public', '42883', /migrate\(\)/],
+  ['a schema that was never migrated (one policy: the upsert)', () => url(encodeURIComponent(server.user)), 'not_migrated', '42P01', /migrate\(\)/],
+  ['a missing table (schema there, never migrated)', () => url(encodeURIComponent(server.user)), 'public', '42P01', /migrate\(\)/],
   ['a missing privilege', () => url('sluice_unprivileged:right'), 'limits', '42501', /permission denied/],
-])('%s is a configuration error with the cause named', async (_, makeUrl, schema, code, message) => {
+  ['a schema that was never migrated (two policies: the function)', () => url(encodeURIComponent(server.user)), 'not_migrated', '3F000', /migrate\(\)/, twoPolicies],
+  ['a missing decision function (schema there, never migrated)', () => url(encodeURIComponent(server.user)), 'public', '42883', /migrate\(\)/, twoPolicies],
+  ['a missing privilege (two policies)', () => url('sluice_unprivileged:right'), 'limits', '42501', /permission denied/, twoPolicies],
+])('%s is a configuration error with the cause named', async (_, makeUrl, schema, code, message, sent = request) => {
   await withStore({ url: makeUrl(), schema }, async (store) => {
-    const failure = await store.consume(request).then(
+    const failure = await store.consume(sent).then(
       () => undefined,
       (error: unknown) => error,
     );
