@@ -1,3 +1,3 @@
-export { RedisStore, DECISION_COMMAND } from './redis-store.js';
+export { RedisStore, DECISION_COMMAND, SINGLE_POLICY_COMMANDS } from './redis-store.js';
 export type { RedisStoreOptions, RedisClient } from './options.js';
-export { DECISION_SCRIPT } from './lua/script.js';
+export { DECISION_SCRIPT, DECISION_SCRIPTS, SINGLE_POLICY_SCRIPTS } from './lua/script.js';

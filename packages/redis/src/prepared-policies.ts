@@ -1,19 +1,21 @@
-import { ALGORITHMS, InvalidOptionError, isPolicy, UnsupportedAlgorithmError, type Policy } from '@sluice/core';
-import { ALGORITHM_CODES } from './lua/script.js';
+import { InvalidOptionError, isPolicy, UnsupportedAlgorithmError } from '@sluice/core';
+import { ALGORITHM_CODES, ALGORITHMS, type Algorithm, type Policy } from '@sluice/core/store';
 
 /** What a policy set contributes to every script call, computed once per policies array. */
 export interface PreparedPolicies {
+  /** The algorithm of a lone policy (its own script runs); undefined for several (the multi-policy script). */
+  readonly single: Algorithm | undefined;
   /** `':' + policy.id`, appended to the base key. */
   readonly keySuffixes: readonly string[];
-  /** The per-policy ARGV triples, flattened. */
+  /** A lone policy: [limit, window]; several: [algorithm code, limit, window] per policy, flattened. */
   readonly policyArgs: readonly string[];
+  /** The lone policy's limit (or capacity) and window (or interval, µs) as strings. */
+  readonly limitArg: string;
+  readonly windowArg: string;
 }
 
-function policyArgs(policy: Policy): string[] {
-  const code = ALGORITHM_CODES[policy.algorithm];
-  return 'capacity' in policy
-    ? [code, String(policy.capacity), String(policy.intervalUs)]
-    : [code, String(policy.limit), String(policy.windowUs)];
+function limitAndWindow(policy: Policy): [string, string] {
+  return 'capacity' in policy ? [String(policy.capacity), String(policy.intervalUs)] : [String(policy.limit), String(policy.windowUs)];
 }
 
 function prepare(policies: readonly Policy[]): PreparedPolicies {
@@ -26,16 +28,20 @@ function prepare(policies: readonly Policy[]): PreparedPolicies {
     if (!isPolicy(policy)) {
       throw new InvalidOptionError(option, policy, 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket() or leakyBucket()');
     }
-    if (!(policy.algorithm in ALGORITHM_CODES)) {
+    if (!Object.hasOwn(ALGORITHM_CODES, policy.algorithm)) {
       throw new UnsupportedAlgorithmError(option, policy.algorithm, 'RedisStore', ALGORITHMS);
     }
     // Two policies on one key would both read the state before either writes it.
     if (ids.has(policy.id)) throw new InvalidOptionError(option, policy.id, 'a policy whose parameters differ from the others');
     ids.add(policy.id);
     keySuffixes.push(':' + policy.id);
-    args.push(...policyArgs(policy));
+    args.push(String(ALGORITHM_CODES[policy.algorithm]), ...limitAndWindow(policy));
   });
-  return { keySuffixes, policyArgs: args };
+  if (policies.length === 1) {
+    const [limitArg, windowArg] = limitAndWindow(policies[0]!);
+    return { single: policies[0]!.algorithm, keySuffixes, policyArgs: [limitArg, windowArg], limitArg, windowArg };
+  }
+  return { single: undefined, keySuffixes, policyArgs: args, limitArg: '', windowArg: '' };
 }
 
 const cache = new WeakMap<readonly Policy[], PreparedPolicies>();

@@ -1,75 +1,114 @@
+import { InvalidOptionError } from '@sluice/core';
 import {
   ALGORITHMS,
-  ErrorCodes,
-  InvalidOptionError,
+  closedStoreError,
+  decodeResults,
+  MODE_CODES,
   msToMicros,
-  StoreError,
+  toStoreError,
+  type Algorithm,
   type Policy,
   type PolicyResult,
   type Store,
   type StoreRequest,
-} from '@sluice/core';
+} from '@sluice/core/store';
 import { assertHashTagged } from './hash-tag.js';
-import { DECISION_SCRIPT } from './lua/script.js';
+import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/script.js';
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { preparedPolicies } from './prepared-policies.js';
-import { parseReply } from './results.js';
-import { redisStoreError } from './store-error.js';
+import { REDIS_ERRORS } from './store-error.js';
 
-/** The name the decision script is registered under on the client (ioredis `defineCommand`). */
+const STORE = 'RedisStore';
+
+/** The name the multi-policy decision script is registered under on the client (ioredis `defineCommand`). */
 export const DECISION_COMMAND = 'sluiceDecide';
 
-type DecisionCommand = (...args: (string | number)[]) => Promise<unknown>;
+/** The names the single-policy scripts are registered under, one per algorithm. */
+export const SINGLE_POLICY_COMMANDS: Readonly<Record<Algorithm, string>> = Object.freeze({
+  'fixed-window': 'sluiceDecideFixedWindow',
+  'sliding-window': 'sluiceDecideSlidingWindow',
+  'sliding-log': 'sluiceDecideSlidingLog',
+  'token-bucket': 'sluiceDecideTokenBucket',
+  'leaky-bucket': 'sluiceDecideLeakyBucket',
+});
 
-const MODES = new Set(['consume', 'peek', 'refund']);
+type ScriptCommand = (...args: string[]) => Promise<unknown>;
 
-function closedError(): StoreError {
-  return new StoreError('RedisStore is closed.', { code: ErrorCodes.STORE_CLOSED });
+// Mode codes as the script reads them (ARGV strings), prepared once.
+const CONSUME = String(MODE_CODES.consume);
+const PEEK = String(MODE_CODES.peek);
+const REFUND = String(MODE_CODES.refund);
+
+function failed(error: unknown): never {
+  throw toStoreError(error, REDIS_ERRORS);
 }
 
 /**
  * A Store on Redis (standalone, Sentinel or Cluster) through ioredis. Every `consume` is one
  * EVALSHA of one script that evaluates all policies on the server's clock and writes all or
- * nothing; all keys of a decision share the client key's hash tag, so they share a slot.
+ * nothing; all keys of a decision share the client key's hash tag, so they share a slot. A
+ * limiter with one policy runs that algorithm's own small script; several run the general one.
  */
 export class RedisStore implements Store {
   readonly algorithms = ALGORITHMS;
   /** The client it was handed; the store never quits or disconnects it. */
   readonly client: RedisClient;
   private readonly keyStart: string;
+  private readonly multiPolicy: ScriptCommand;
+  private readonly singlePolicy: Readonly<Record<Algorithm, ScriptCommand>>;
   private closed = false;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveRedisStoreOptions(options);
-    this.client = resolved.client;
+    const client = resolved.client;
+    this.client = client;
     this.keyStart = resolved.keyStart;
     // ioredis sends EVALSHA and, on NOSCRIPT (restart, failover, SCRIPT FLUSH), resends the
     // script as EVAL, so an emptied script cache heals itself.
-    this.client.defineCommand(DECISION_COMMAND, { lua: DECISION_SCRIPT });
+    const commands = client as unknown as Record<string, ScriptCommand>;
+    client.defineCommand(DECISION_COMMAND, { lua: DECISION_SCRIPT });
+    this.multiPolicy = commands[DECISION_COMMAND]!;
+    const single = {} as Record<Algorithm, ScriptCommand>;
+    for (const algorithm of ALGORITHMS) {
+      client.defineCommand(SINGLE_POLICY_COMMANDS[algorithm], { lua: SINGLE_POLICY_SCRIPTS[algorithm], numberOfKeys: 1 });
+      single[algorithm] = commands[SINGLE_POLICY_COMMANDS[algorithm]]!;
+    }
+    this.singlePolicy = single;
   }
 
   consume(request: StoreRequest): Promise<PolicyResult[]> {
-    if (this.closed) return Promise.reject(closedError());
-    const { policies, cost, mode, nowMs } = request;
-    let args: (string | number)[];
+    if (this.closed) return Promise.reject(closedStoreError(STORE));
+    const { key, policies, cost, mode, nowMs } = request;
+    let reply: Promise<unknown>;
     try {
-      args = this.scriptArgs(request.key, policies, cost, mode, nowMs);
+      // The limiter validated all of this already; a direct caller gets the same typed errors.
+      assertHashTagged(key);
+      const modeArg = mode === 'consume' ? CONSUME : mode === 'peek' ? PEEK : mode === 'refund' ? REFUND : undefined;
+      if (modeArg === undefined) throw new InvalidOptionError('mode', mode, "'consume', 'peek' or 'refund'");
+      if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
+      if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new InvalidOptionError('nowMs', nowMs, 'a finite number');
+      const prepared = preparedPolicies(policies);
+      const costArg = cost === 1 ? '1' : String(cost);
+      const nowArg = nowMs === undefined ? '' : String(msToMicros(nowMs));
+      const base = this.keyStart + key;
+      if (prepared.single !== undefined) {
+        reply = this.singlePolicy[prepared.single].call(
+          this.client, base + prepared.keySuffixes[0]!, modeArg, costArg, nowArg, prepared.limitArg, prepared.windowArg,
+        );
+      } else if (policies.length === 0) {
+        return Promise.resolve([]);
+      } else {
+        reply = this.multiPolicy.apply(this.client, this.multiPolicyArgs(base, prepared.keySuffixes, prepared.policyArgs, modeArg, costArg, nowArg));
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    if (policies.length === 0) return Promise.resolve([]);
-    const decide = (this.client as unknown as Record<string, DecisionCommand>)[DECISION_COMMAND]!;
-    return decide.apply(this.client, args).then(
-      (reply) => parseReply(reply, policies),
-      (error: unknown) => {
-        throw redisStoreError(error);
-      },
-    );
+    return reply.then((figures) => decodeResults(figures, policies, STORE), failed);
   }
 
   /** One DEL of every policy's key (they share a slot, so this is Cluster-safe). */
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
-    if (this.closed) throw closedError();
+    if (this.closed) throw closedStoreError(STORE);
     assertHashTagged(key);
     const { keySuffixes } = preparedPolicies(policies);
     if (keySuffixes.length === 0) return;
@@ -77,7 +116,7 @@ export class RedisStore implements Store {
     try {
       await this.client.del(...keySuffixes.map((suffix) => base + suffix));
     } catch (error) {
-      throw redisStoreError(error);
+      failed(error);
     }
   }
 
@@ -86,28 +125,23 @@ export class RedisStore implements Store {
     this.closed = true;
   }
 
-  /** `[numKeys, ...keys, mode, cost, now, ...policy triples]` for the decision script. */
-  private scriptArgs(
-    key: string,
-    policies: readonly Policy[],
-    cost: number,
-    mode: string,
-    nowMs: number | undefined,
-  ): (string | number)[] {
-    assertHashTagged(key);
-    if (!MODES.has(mode)) throw new InvalidOptionError('mode', mode, "'consume', 'peek' or 'refund'");
-    if (!Number.isSafeInteger(cost) || cost < 1) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
-    if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new InvalidOptionError('nowMs', nowMs, 'a finite number');
-    const { keySuffixes, policyArgs } = preparedPolicies(policies);
+  /** `[numKeys, ...keys, mode, cost, now, ...policy triples]` for the multi-policy script. */
+  private multiPolicyArgs(
+    base: string,
+    keySuffixes: readonly string[],
+    policyArgs: readonly string[],
+    modeArg: string,
+    costArg: string,
+    nowArg: string,
+  ): string[] {
     const count = keySuffixes.length;
-    const args: (string | number)[] = new Array(1 + count + 3 + policyArgs.length);
-    args[0] = count;
-    const base = this.keyStart + key;
+    const args: string[] = new Array(1 + count + REQUEST_ARGS + policyArgs.length);
+    args[0] = String(count);
     for (let i = 0; i < count; i++) args[1 + i] = base + keySuffixes[i];
     let at = 1 + count;
-    args[at++] = mode;
-    args[at++] = String(cost);
-    args[at++] = nowMs === undefined ? '' : String(msToMicros(nowMs));
+    args[at++] = modeArg;
+    args[at++] = costArg;
+    args[at++] = nowArg;
     for (let i = 0; i < policyArgs.length; i++) args[at++] = policyArgs[i]!;
     return args;
   }

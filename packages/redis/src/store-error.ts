@@ -1,4 +1,4 @@
-import { StoreError } from '@sluice/core';
+import type { StoreErrorWrapping } from '@sluice/core/store';
 
 /**
  * Replies that only a setup mistake explains, never an outage: missing or wrong credentials
@@ -10,13 +10,13 @@ const CONFIGURATION_REPLY =
   /^(?:NOAUTH|WRONGPASS|NOPERM)\b|^ERR (?:unknown command|unknown or disabled command|invalid password|The user executing the script can't run)/;
 
 /**
- * Every failure leaves the store as a StoreError carrying the ioredis error as `cause`;
- * `configuration: true` when the reply can only mean a setup mistake (the limiter then warns once).
+ * How every ioredis failure becomes a StoreError (core's toStoreError, ioredis error as
+ * `cause`): `configuration: true` when the reply can only mean a setup mistake (the limiter
+ * then warns once), with a pointer to the docs.
  */
-export function redisStoreError(error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const configuration = CONFIGURATION_REPLY.test(message);
-  const hint = configuration ? ' (a setup problem: check the credentials and the ACL in docs/redis.md)' : '';
-  return new StoreError(`RedisStore: ${message}${hint}`, { cause: error, configuration });
-}
+export const REDIS_ERRORS: StoreErrorWrapping = Object.freeze({
+  store: 'RedisStore',
+  configuration: (error: unknown) => CONFIGURATION_REPLY.test(error instanceof Error ? error.message : String(error)),
+  hint: (_error: unknown, configuration: boolean) =>
+    configuration ? ' (a setup problem: check the credentials and the ACL in docs/redis.md)' : '',
+});

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ALGORITHMS, tokenBucket } from '@sluice/core';
-import { DECISION_SCRIPT } from '@sluice/redis';
+import { DECISION_SCRIPTS } from '@sluice/redis';
 import type { TargetAddress } from './harness/targets';
 import { useTarget, type TargetKind } from './support/use-target';
 
@@ -63,7 +63,7 @@ function describeTarget(kind: TargetKind): void {
       for (let i = 0; i < WORKERS; i++) workers.push(new Worker());
       const address: TargetAddress = fixture().target.address;
       const replies = await Promise.all(workers.map((worker) => worker.ask({ type: 'connect', address })));
-      const expected = createHash('sha1').update(DECISION_SCRIPT).digest('hex');
+      const expected = createHash('sha1').update(DECISION_SCRIPTS.join('')).digest('hex');
       for (const reply of replies) {
         if (reply.type === 'ready' && reply.scriptSha !== expected) {
           throw new Error('packages/redis/dist holds another decision script than src: run `npm run build`.');

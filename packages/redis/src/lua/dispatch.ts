@@ -1,42 +1,88 @@
+import { ALGORITHM_CODES, RESULT_FIELD, RESULT_FIELDS, type Algorithm } from '@sluice/core/store';
+import { POLICY_ARGS, POLICY_ARGV, REQUEST_ARGS } from './header.js';
+
+/** The Lua function evaluating each algorithm (defined in the algorithm's own file). */
+export const LUA_FUNCTIONS: Readonly<Record<Algorithm, string>> = {
+  'fixed-window': 'fixed_window',
+  'sliding-window': 'sliding_window',
+  'sliding-log': 'sliding_log',
+  'token-bucket': 'token_bucket',
+  'leaky-bucket': 'leaky_bucket',
+};
+
+/** The Lua local holding each reply field, in the order core's RESULT_FIELD puts them. */
+const LUA_RESULT_NAMES: Readonly<Record<keyof typeof RESULT_FIELD, string>> = {
+  allowed: 'allowed',
+  remaining: 'remaining',
+  resetAfterUs: 'reset',
+  retryAfterUs: 'retry_after',
+  delayUs: 'delay',
+};
+const REPLY_ORDER = (Object.keys(LUA_RESULT_NAMES) as (keyof typeof RESULT_FIELD)[])
+  .sort((a, b) => RESULT_FIELD[a] - RESULT_FIELD[b])
+  .map((field) => LUA_RESULT_NAMES[field])
+  .join(', ');
+
 /**
- * The decision: evaluate every policy, then commit all writes or none, like core's
- * store/decide.ts. A policy that would have allowed a consume another policy denied is
- * evaluated again as a peek, so it reports the state that was not charged.
+ * One policy's decision, no table or loop: the script the store runs whenever a limiter has
+ * a single policy. ARGV after the request's: limit (or capacity, units of cost), window (or
+ * interval per unit, µs). An evaluation hands back a write only when it commits (an admitted
+ * consume or a refund), so a denial writes nothing.
  */
-export const DISPATCH_LUA = `
-local evaluators = {
-  fw = fixed_window, sw = sliding_window, sl = sliding_log, tb = token_bucket, lb = leaky_bucket,
+export function singlePolicyDispatch(algorithm: Algorithm): string {
+  return `
+local limit = tonumber(ARGV[${REQUEST_ARGS + 1}])
+local window = tonumber(ARGV[${REQUEST_ARGS + 2}])
+local allowed, remaining, reset, retry_after, delay, write = ${LUA_FUNCTIONS[algorithm]}(KEYS[1], now, cost, mode, limit, window)
+if write then write() end
+return { ${REPLY_ORDER} }
+`;
 }
+
+const EVALUATORS = (Object.keys(ALGORITHM_CODES) as Algorithm[])
+  .map((algorithm) => `[${ALGORITHM_CODES[algorithm]}] = ${LUA_FUNCTIONS[algorithm]}`)
+  .join(', ');
+
+/**
+ * Several policies: evaluate every one, then commit all writes or none, like core's
+ * store/decide.ts. A policy that would have allowed a consume another policy denied is
+ * evaluated again as a peek, so it reports the state that was not charged. ARGV per policy
+ * (POLICY_ARGV): algorithm code (ALGORITHM_CODES), limit or capacity, window or interval (µs).
+ */
+export const MULTI_POLICY_DISPATCH = `
+local evaluators = { ${EVALUATORS} }
 
 local count = #KEYS
 local reply, writes, admitted = {}, {}, {}
 local all_allowed = true
+
+local function evaluate(i, policy_mode)
+  local at = ${REQUEST_ARGS} + (i - 1) * ${POLICY_ARGS}
+  local algorithm = ARGV[at + ${POLICY_ARGV.algorithm}]
+  local evaluator = evaluators[tonumber(algorithm)]
+  if evaluator == nil then error(redis.error_reply('ERR sluice: unknown algorithm code ' .. tostring(algorithm))) end
+  local limit = tonumber(ARGV[at + ${POLICY_ARGV.limit}])
+  local window = tonumber(ARGV[at + ${POLICY_ARGV.window}])
+  local allowed, remaining, reset, retry_after, delay, write = evaluator(KEYS[i], now, cost, policy_mode, limit, window)
+  local slot = (i - 1) * ${RESULT_FIELDS}
+  ${REPLY_ORDER.split(', ').map((name, index) => `reply[slot + ${index + 1}] = ${name}`).join('\n  ')}
+  return allowed, write
+end
+
 for i = 1, count do
-  local at = 3 + (i - 1) * 3
-  local evaluate = evaluators[ARGV[at + 1]]
-  if evaluate == nil then return redis.error_reply('ERR sluice: unknown algorithm code ' .. tostring(ARGV[at + 1])) end
-  local limit, window = tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3])
-  local allowed, remaining, reset, retry, delay, write = evaluate(KEYS[i], now, cost, mode, limit, window)
-  local slot = (i - 1) * 5
-  reply[slot + 1], reply[slot + 2], reply[slot + 3], reply[slot + 4], reply[slot + 5] = allowed, remaining, reset, retry, delay
+  local allowed, write = evaluate(i, mode)
   writes[i] = write or false
   admitted[i] = allowed == 1
   if allowed == 0 then all_allowed = false end
 end
 
-if mode == 'refund' or (mode == 'consume' and all_allowed) then
+if mode == MODE_REFUND or (mode == MODE_CONSUME and all_allowed) then
   for i = 1, count do
     if writes[i] then writes[i]() end
   end
-elseif mode == 'consume' then
+elseif mode == MODE_CONSUME then
   for i = 1, count do
-    if admitted[i] then
-      local at = 3 + (i - 1) * 3
-      local allowed, remaining, reset, retry, delay =
-        evaluators[ARGV[at + 1]](KEYS[i], now, cost, 'peek', tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]))
-      local slot = (i - 1) * 5
-      reply[slot + 1], reply[slot + 2], reply[slot + 3], reply[slot + 4], reply[slot + 5] = allowed, remaining, reset, retry, delay
-    end
+    if admitted[i] then evaluate(i, MODE_PEEK) end
   end
 end
 return reply

@@ -17,7 +17,7 @@ local function fixed_window(key, now, cost, mode, limit, window)
   end
   local finish = start + window
 
-  if mode == 'refund' then
+  if mode == MODE_REFUND then
     local refunded = math.max(0, count - cost)
     local reset = 0
     if refunded ~= 0 then reset = finish - now end
@@ -30,13 +30,13 @@ local function fixed_window(key, now, cost, mode, limit, window)
     return 1, limit - refunded, reset, 0, 0, write
   end
   local allowed = count + cost <= limit
-  if mode == 'peek' or not allowed then
-    local reset, retry = 0, 0
+  if mode == MODE_PEEK or not allowed then
+    local reset, retry_after = 0, 0
     if count ~= 0 then reset = finish - now end
     if not allowed then
-      if cost > limit then retry = NEVER else retry = finish - now end
+      if cost > limit then retry_after = NEVER else retry_after = finish - now end
     end
-    return allowed and 1 or 0, limit - count, reset, retry, 0, nil
+    return allowed and 1 or 0, limit - count, reset, retry_after, 0, nil
   end
   local charged = count + cost
   return 1, limit - charged, finish - now, 0, 0, function()

@@ -13,7 +13,7 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
     if stored >= now then base = stored end
   end
 
-  if mode == 'refund' then
+  if mode == MODE_REFUND then
     local tat = math.max(now, base - cost * interval)
     local write = nil
     if tat > now then
@@ -25,13 +25,13 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
   end
   local tat = base + cost * interval
   local allowed = tat - now <= span
-  if mode == 'peek' or not allowed then
-    local retry = 0
+  if mode == MODE_PEEK or not allowed then
+    local retry_after = 0
     if not allowed then
-      if cost > capacity then retry = NEVER else retry = tat - span - now end
+      if cost > capacity then retry_after = NEVER else retry_after = tat - span - now end
     end
     -- clamped: a clock that stepped back can put base beyond the span
-    return allowed and 1 or 0, math.max(0, math.floor((span - (base - now)) / interval)), base - now, retry, 0, nil
+    return allowed and 1 or 0, math.max(0, math.floor((span - (base - now)) / interval)), base - now, retry_after, 0, nil
   end
   local delay = 0
   if shaping then delay = base - now end

@@ -1,3 +1,5 @@
+import { MODE_CODES, NEVER } from '@sluice/core/store';
+
 /**
  * A fake clock (`nowMs`) says nothing about real time, so Redis must not expire its state
  * early while the caller's clock still needs it: keys written on one live at least this long.
@@ -5,31 +7,38 @@
 export const OVERRIDDEN_CLOCK_MIN_TTL_MS = 60_000;
 
 /**
- * The script's opening: the request-wide arguments, the clock, and the integer helpers every
- * algorithm shares. Lua 5.1 numbers are IEEE doubles like JS numbers, so integers up to 2^53
- * are exact and the same operations round the same way; only `%`, formatting and the reply
- * need care (see below).
+ * ARGV positions (1-based, as Lua indexes them). The request's arguments come first; then each
+ * policy's. A single-policy script knows its algorithm, so its policy carries no code.
+ */
+export const REQUEST_ARGV = Object.freeze({ mode: 1, cost: 2, now: 3 });
+/** ARGV entries before the first policy's. */
+export const REQUEST_ARGS = 3;
+/** Offsets inside one policy's ARGV entries in the multi-policy script. */
+export const POLICY_ARGV = Object.freeze({ algorithm: 1, limit: 2, window: 3 });
+/** ARGV entries per policy in the multi-policy script: algorithm code, limit or capacity, window or interval (µs). */
+export const POLICY_ARGS = 3;
+
+/**
+ * Every script's opening: the request's arguments bound to named locals, the clock, and the
+ * integer helpers the algorithms share. Lua 5.1 numbers are IEEE doubles like JS numbers, so
+ * integers up to 2^53 are exact and the same operations round the same way; only `%`,
+ * formatting and the reply need care.
  *
- * ARGV: [1] mode, [2] cost, [3] now in µs or '' for the server clock, then per policy:
- * algorithm code, limit (or capacity), window (or interval) in µs. KEYS: one state key per policy.
+ * ARGV: mode code (MODE_CODES), cost (units), now in µs or '' for the server clock.
+ * KEYS: one state key per policy.
  */
 export const HEADER_LUA = `
-local mode = ARGV[1]
-local cost = tonumber(ARGV[2])
-local clock_overridden = ARGV[3] ~= ''
+local MODE_CONSUME, MODE_PEEK, MODE_REFUND = ${MODE_CODES.consume}, ${MODE_CODES.peek}, ${MODE_CODES.refund}
+local mode = tonumber(ARGV[${REQUEST_ARGV.mode}])
+local cost = tonumber(ARGV[${REQUEST_ARGV.cost}])
+local now_argument = ARGV[${REQUEST_ARGV.now}]
+local clock_overridden = now_argument ~= ''
 local now
 if clock_overridden then
-  now = tonumber(ARGV[3])
+  now = tonumber(now_argument)
 else
   local time = redis.call('TIME')
   now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-end
-
--- Lua 5.1 computes a % b as a - floor(a / b) * b; the corrections keep it exact like JS's fmod.
-local function floor_mod(a, b)
-  local r = a - math.floor(a / b) * b
-  if r < 0 then r = r + b elseif r >= b then r = r - b end
-  return r
 end
 
 -- tostring() keeps only 14 significant digits; '%.0f' writes any integer-valued double exactly.
@@ -37,7 +46,7 @@ local function int(n)
   return string.format('%.0f', n)
 end
 
--- With a caller-given clock (ARGV[3]), keys live at least this long (see OVERRIDDEN_CLOCK_MIN_TTL_MS in header.ts).
+-- With a caller-given clock, keys live at least this long (see OVERRIDDEN_CLOCK_MIN_TTL_MS in header.ts).
 local OVERRIDDEN_CLOCK_MIN_TTL_MS = ${OVERRIDDEN_CLOCK_MIN_TTL_MS}
 
 -- Expiry is garbage collection only: the state's remaining lifetime, rounded up to whole ms.
@@ -47,9 +56,9 @@ local function ttl_ms(expires_at, at)
   return int(ms)
 end
 
--- An evaluation returns: allowed (1/0), remaining, resetAfterUs, retryAfterUs (-1 = never),
--- delayUs, and the write to run if the decision commits (nil: nothing to write).
-local NEVER = -1
+-- An evaluation returns: allowed (1/0), remaining, reset (µs), retry_after (µs, NEVER = the
+-- cost exceeds the limit), delay (µs), and the write to run if the decision commits (nil: none).
+local NEVER = ${NEVER}
 
 local function deleter(key)
   return function() redis.call('DEL', key) end

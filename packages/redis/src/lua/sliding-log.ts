@@ -37,7 +37,7 @@ local function sliding_log(key, now, cost, mode, limit, window)
   local newest = now
   if used > 0 then newest = stamp_at(key, -1) end
 
-  if mode == 'refund' then
+  if mode == MODE_REFUND then
     local kept = used - math.min(cost, used)
     if kept == 0 then
       local write = nil
@@ -51,14 +51,14 @@ local function sliding_log(key, now, cost, mode, limit, window)
     end
   end
   local allowed = used + cost <= limit
-  if mode == 'peek' or not allowed then
-    local reset, retry = 0, 0
+  if mode == MODE_PEEK or not allowed then
+    local reset, retry_after = 0, 0
     if used > 0 then reset = newest + window - now end
     if not allowed then
       -- Free the oldest (used + cost - limit) units: the last of them expires at its stamp + window.
-      if cost > limit then retry = NEVER else retry = stamp_at(key, first + used + cost - limit - 1) + window - now end
+      if cost > limit then retry_after = NEVER else retry_after = stamp_at(key, first + used + cost - limit - 1) + window - now end
     end
-    return allowed and 1 or 0, limit - used, reset, retry, 0, nil
+    return allowed and 1 or 0, limit - used, reset, retry_after, 0, nil
   end
   local stamp = math.max(now, newest)
   return 1, limit - used - cost, stamp + window - now, 0, 0, function()

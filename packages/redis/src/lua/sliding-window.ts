@@ -4,6 +4,13 @@
  * the window after `start` ends (its count stops weighing then).
  */
 export const SLIDING_WINDOW_LUA = `
+-- Lua 5.1 computes a % b as a - floor(a / b) * b; the corrections keep it exact like JS's fmod.
+local function floor_mod(a, b)
+  local r = a - math.floor(a / b) * b
+  if r < 0 then r = r + b elseif r >= b then r = r - b end
+  return r
+end
+
 local function sliding_window_remaining(limit, window_ms, current, previous, weight_ms)
   local free = limit * window_ms - previous * weight_ms - current * window_ms
   if free <= 0 then return 0 end
@@ -17,7 +24,7 @@ local function sliding_window_reset(now, start, window, current, previous)
 end
 
 -- Earliest time a request of cost fits: later in this window as previous fades, or in the next.
-local function sliding_window_retry(limit, window_ms, window, now, start, current, previous, cost)
+local function sliding_window_retry_after(limit, window_ms, window, now, start, current, previous, cost)
   if cost > limit then return NEVER end
   local room = limit - current - cost
   if room >= 0 and previous > 0 then
@@ -56,7 +63,7 @@ local function sliding_window(key, now, cost, mode, limit, window)
   end
   local weight_ms = window_ms - math.floor(math.max(0, now - start) / 1000)
 
-  if mode == 'refund' then
+  if mode == MODE_REFUND then
     local from_current = math.min(current, cost)
     current = current - from_current
     previous = math.max(0, previous - (cost - from_current))
@@ -66,11 +73,11 @@ local function sliding_window(key, now, cost, mode, limit, window)
       sliding_window_reset(now, start, window, current, previous), 0, 0, write
   end
   local allowed = previous * weight_ms + (current + cost) * window_ms <= limit * window_ms
-  if mode == 'peek' or not allowed then
-    local retry = 0
-    if not allowed then retry = sliding_window_retry(limit, window_ms, window, now, start, current, previous, cost) end
+  if mode == MODE_PEEK or not allowed then
+    local retry_after = 0
+    if not allowed then retry_after = sliding_window_retry_after(limit, window_ms, window, now, start, current, previous, cost) end
     return allowed and 1 or 0, sliding_window_remaining(limit, window_ms, current, previous, weight_ms),
-      sliding_window_reset(now, start, window, current, previous), retry, 0, nil
+      sliding_window_reset(now, start, window, current, previous), retry_after, 0, nil
   end
   current = current + cost
   return 1, sliding_window_remaining(limit, window_ms, current, previous, weight_ms),

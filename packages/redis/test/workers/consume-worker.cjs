@@ -4,7 +4,7 @@
 const { createHash } = require('node:crypto');
 const { Cluster, Redis } = require('ioredis');
 const { createLimiter, fixedWindow, slidingWindow, slidingLog, tokenBucket, leakyBucket } = require('@sluice/core');
-const { RedisStore, DECISION_SCRIPT } = require('@sluice/redis');
+const { RedisStore, DECISION_SCRIPTS } = require('@sluice/redis');
 
 /** Limit 100: windows of a day (no edge can pass mid-test), buckets refilling 1 per second. */
 function policyFor(algorithm) {
@@ -26,7 +26,7 @@ async function handle(message) {
       const { address } = message;
       client = address.url ? new Redis(address.url) : new Cluster(address.nodes);
       await client.ping();
-      const scriptSha = createHash('sha1').update(DECISION_SCRIPT).digest('hex');
+      const scriptSha = createHash('sha1').update(DECISION_SCRIPTS.join('')).digest('hex');
       return { type: 'ready', scriptSha };
     }
     case 'fire': {
