@@ -18,20 +18,34 @@ CREATE TABLE IF NOT EXISTS "public"."sluice_state" (
 
 CREATE INDEX IF NOT EXISTS "sluice_state_expires_at_idx" ON "public"."sluice_state" (expires_at);
 
+INSERT INTO "public"."sluice_state_migrations" (version) VALUES (1) ON CONFLICT (version) DO NOTHING;
+
+-- Sluice PostgresStore functions, version 2 (CREATE OR REPLACE: safe to run again).
+
 CREATE OR REPLACE FUNCTION "public"."sluice_state_decide"(
   p_base text,               -- '<prefix>:{<clientKey>}'; a state key is p_base || ':' || policy id
   p_ids text[],              -- policy ids, sorted: rows are locked in this order
-  p_algorithms smallint[],   -- 1 fixed window, 2 sliding window, 3 sliding log, 4 token bucket, 5 leaky bucket
+  p_algorithms smallint[],   -- ALGORITHM_CODES (constants below)
   p_limits bigint[],         -- window limit, or bucket capacity
   p_spans bigint[],          -- window length in us, or bucket interval in us per unit of cost
   p_window_ms bigint[],      -- window length in ms (sliding-window weights); 0 for buckets
   p_cost bigint,
-  p_mode smallint,           -- 0 consume, 1 peek, 2 refund
+  p_mode smallint,           -- MODE_CODES (constants below)
   p_now bigint               -- us since the epoch; NULL: the database clock
 ) RETURNS float8[]
 LANGUAGE plpgsql VOLATILE
 AS $decide$
 DECLARE
+  FIXED_WINDOW CONSTANT smallint := 1;
+  SLIDING_WINDOW CONSTANT smallint := 2;
+  SLIDING_LOG CONSTANT smallint := 3;
+  TOKEN_BUCKET CONSTANT smallint := 4;
+  LEAKY_BUCKET CONSTANT smallint := 5;
+  MODE_CONSUME CONSTANT smallint := 0;
+  MODE_PEEK CONSTANT smallint := 1;
+  MODE_REFUND CONSTANT smallint := 2;
+  NEVER CONSTANT bigint := -1;
+  RESULT_FIELDS CONSTANT int := 5;
   v_count int := cardinality(p_ids);
   v_keys text[] := '{}';
   v_rows "public"."sluice_state"[] := '{}';      -- the state rows as read (locked), NULL where there is none
@@ -93,7 +107,7 @@ BEGIN
     v_fresh[i] := false;
   END LOOP;
 
-  IF p_mode = 1 THEN
+  IF p_mode = MODE_PEEK THEN
     SELECT array_agg(t ORDER BY k.ord) INTO v_rows
       FROM unnest(v_keys) WITH ORDINALITY AS k(key, ord)
       LEFT JOIN "public"."sluice_state" t ON t.key = k.key;
@@ -127,7 +141,7 @@ BEGIN
   END IF;
 
   IF p_now IS NULL THEN
-    v_now := (extract(epoch FROM date_trunc('second', clock_timestamp()))::bigint * 1000000 + extract(microseconds FROM clock_timestamp())::bigint % 1000000);
+    v_now := (SELECT (extract(epoch FROM date_trunc('second', c.ts))::bigint * 1000000 + extract(microseconds FROM c.ts)::bigint % 1000000) FROM (SELECT clock_timestamp() AS ts OFFSET 0) c);
   ELSE
     v_now := p_now;
   END IF;
@@ -148,14 +162,14 @@ BEGIN
     v_stamps := NULL;
     v_expires := NULL;
 
-    IF v_algorithm = 1 THEN
+    IF v_algorithm = FIXED_WINDOW THEN
       -- fixed window: the window starts with the first request after the last one ended
       v_live := v_has AND v_now < v_row.time_us + v_span;
       v_start := CASE WHEN v_live THEN v_row.time_us ELSE v_now END;
       v_used := CASE WHEN v_live THEN v_row.units ELSE 0 END;
       v_peek_remaining := v_limit - v_used;
       v_peek_reset := CASE WHEN v_used = 0 THEN 0 ELSE v_start + v_span - v_now END;
-      IF p_mode = 2 THEN
+      IF p_mode = MODE_REFUND THEN
         v_used := greatest(0, v_used - v_cost);
         v_allowed := true;
         v_remaining := v_limit - v_used;
@@ -163,10 +177,10 @@ BEGIN
         v_keep := v_live;
       ELSE
         v_allowed := v_cost <= v_limit - v_used;
-        IF p_mode = 1 OR NOT v_allowed THEN
+        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
-          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN -1 ELSE v_start + v_span - v_now END;
+          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN NEVER ELSE v_start + v_span - v_now END;
         ELSE
           v_used := v_used + v_cost;
           v_remaining := v_limit - v_used;
@@ -178,7 +192,7 @@ BEGIN
       v_units := v_used;
       v_expires := v_start + v_span;
 
-    ELSIF v_algorithm = 2 THEN
+    ELSIF v_algorithm = SLIDING_WINDOW THEN
       -- sliding window: aligned windows, the previous one weighted in whole milliseconds
       v_start := v_now - (((v_now % v_span) + v_span) % v_span);
       v_current := 0;
@@ -198,17 +212,17 @@ BEGIN
       v_peek_remaining := CASE WHEN v_free <= 0 THEN 0 ELSE v_free / v_window_ms END;
       v_peek_reset := CASE WHEN v_current > 0 THEN v_start + 2 * v_span - v_now
                            WHEN v_previous > 0 THEN v_start + v_span - v_now ELSE 0 END;
-      IF p_mode <> 2 THEN
+      IF p_mode <> MODE_REFUND THEN
         v_allowed := CASE WHEN v_cost > v_limit THEN false
                           ELSE v_previous * v_weight + (v_current + v_cost) * v_window_ms <= v_limit * v_window_ms END;
       END IF;
-      IF p_mode = 1 OR (p_mode = 0 AND NOT v_allowed) THEN
+      IF p_mode = MODE_PEEK OR (p_mode = MODE_CONSUME AND NOT v_allowed) THEN
         v_remaining := v_peek_remaining;
         v_reset := v_peek_reset;
         IF v_allowed THEN
           v_retry := 0;
         ELSIF v_cost > v_limit THEN
-          v_retry := -1;
+          v_retry := NEVER;
         ELSE
           v_room := v_limit - v_current - v_cost;
           IF v_room >= 0 AND v_previous > 0 THEN
@@ -222,7 +236,7 @@ BEGIN
           END IF;
         END IF;
       ELSE
-        IF p_mode = 2 THEN
+        IF p_mode = MODE_REFUND THEN
           v_used := least(v_current, v_cost);
           v_current := v_current - v_used;
           v_previous := greatest(0, v_previous - (v_cost - v_used));
@@ -241,7 +255,7 @@ BEGIN
       v_units := v_current;
       v_expires := v_start + 2 * v_span;
 
-    ELSIF v_algorithm = 3 THEN
+    ELSIF v_algorithm = SLIDING_LOG THEN
       -- sliding log: stamps are sorted; a stamp counts while now < stamp + window
       v_log := CASE WHEN v_has THEN coalesce(v_row.stamps, '{}') ELSE '{}' END;
       v_length := cardinality(v_log);
@@ -256,7 +270,7 @@ BEGIN
       v_newest := CASE WHEN v_used > 0 THEN v_log[v_length] ELSE v_now END;
       v_peek_remaining := v_limit - v_used;
       v_peek_reset := CASE WHEN v_used = 0 THEN 0 ELSE v_newest + v_span - v_now END;
-      IF p_mode = 2 THEN
+      IF p_mode = MODE_REFUND THEN
         v_dropped := least(v_cost, v_used);
         v_allowed := true;
         v_remaining := v_limit - (v_used - v_dropped);
@@ -270,11 +284,11 @@ BEGIN
         END IF;
       ELSE
         v_allowed := v_cost <= v_limit - v_used;
-        IF p_mode = 1 OR NOT v_allowed THEN
+        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
           -- free the oldest (used + cost - limit) units: the last of them expires at its stamp + window
-          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN -1
+          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN NEVER
                           ELSE v_log[v_expired + v_used + v_cost - v_limit] + v_span - v_now END;
         ELSE
           v_newest := greatest(v_now, v_newest);
@@ -286,14 +300,14 @@ BEGIN
         END IF;
       END IF;
 
-    ELSE
+    ELSE  -- TOKEN_BUCKET, LEAKY_BUCKET
       -- token and leaky bucket (GCRA): the state is the theoretical arrival time (tat)
       v_full := v_limit * v_span;
       v_base := CASE WHEN v_has AND v_row.time_us >= v_now THEN v_row.time_us ELSE v_now END;
       v_x := v_full - (v_base - v_now);
       v_peek_remaining := GREATEST(0, (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span);  -- floor division, >= 0 even if the clock stepped back
       v_peek_reset := v_base - v_now;
-      IF p_mode = 2 THEN
+      IF p_mode = MODE_REFUND THEN
         -- tat = max(now, base - cost * interval), without overflowing on a huge cost
         v_tat := CASE WHEN v_cost > (v_base - v_now) / v_span THEN v_now ELSE v_base - v_cost * v_span END;
         v_x := v_full - (v_tat - v_now);
@@ -303,10 +317,10 @@ BEGIN
         v_keep := v_tat > v_now;
       ELSE
         v_allowed := CASE WHEN v_cost > v_limit THEN false ELSE v_base + v_cost * v_span - v_now <= v_full END;
-        IF p_mode = 1 OR NOT v_allowed THEN
+        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
-          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN -1
+          v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN NEVER
                           ELSE v_base + v_cost * v_span - v_full - v_now END;
           v_tat := v_base;
         ELSE
@@ -314,7 +328,7 @@ BEGIN
           v_x := v_full - (v_tat - v_now);
           v_remaining := (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span;
           v_reset := v_tat - v_now;
-          v_delay := CASE WHEN v_algorithm = 5 THEN v_base - v_now ELSE 0 END;
+          v_delay := CASE WHEN v_algorithm = LEAKY_BUCKET THEN v_base - v_now ELSE 0 END;
           v_keep := true;
         END IF;
       END IF;
@@ -334,7 +348,7 @@ BEGIN
     v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires)::"public"."sluice_state";
   END LOOP;
 
-  IF p_mode = 2 OR (p_mode = 0 AND v_all_allowed) THEN
+  IF p_mode = MODE_REFUND OR (p_mode = MODE_CONSUME AND v_all_allowed) THEN
     FOR i IN 1..v_count LOOP
       v_row := v_nexts[i];
       IF v_row.key IS NULL THEN
@@ -346,18 +360,18 @@ BEGIN
          WHERE t.key = v_keys[i];
       END IF;
     END LOOP;
-  ELSIF p_mode = 0 THEN
+  ELSIF p_mode = MODE_CONSUME THEN
     -- Another policy denied, so nothing is charged: drop the placeholders, and report the
     -- policies that allowed as a peek would.
     FOR i IN 1..v_count LOOP
       IF v_fresh[i] THEN
         DELETE FROM "public"."sluice_state" t WHERE t.key = v_keys[i];
       END IF;
-      IF v_results[5 * i - 4] = 1 THEN
-        v_results[5 * i - 3] := v_uncharged[2 * i - 1];
-        v_results[5 * i - 2] := v_uncharged[2 * i];
-        v_results[5 * i - 1] := 0;
-        v_results[5 * i] := 0;
+      IF v_results[RESULT_FIELDS * (i - 1) + 1] = 1 THEN
+        v_results[RESULT_FIELDS * (i - 1) + 2] := v_uncharged[2 * i - 1];
+        v_results[RESULT_FIELDS * (i - 1) + 3] := v_uncharged[2 * i];
+        v_results[RESULT_FIELDS * (i - 1) + 4] := 0;
+        v_results[RESULT_FIELDS * (i - 1) + 5] := 0;
       END IF;
     END LOOP;
   END IF;
@@ -373,7 +387,7 @@ AS $sweep$
     DELETE FROM "public"."sluice_state"
      WHERE ctid = ANY (ARRAY(
        SELECT ctid FROM "public"."sluice_state"
-        WHERE expires_at <= coalesce(p_now, (extract(epoch FROM date_trunc('second', clock_timestamp()))::bigint * 1000000 + extract(microseconds FROM clock_timestamp())::bigint % 1000000))
+        WHERE expires_at <= coalesce(p_now, (SELECT (extract(epoch FROM date_trunc('second', c.ts))::bigint * 1000000 + extract(microseconds FROM c.ts)::bigint % 1000000) FROM (SELECT clock_timestamp() AS ts OFFSET 0) c))
         ORDER BY expires_at
         LIMIT p_max_rows
         FOR UPDATE SKIP LOCKED))
@@ -381,4 +395,4 @@ AS $sweep$
   SELECT count(*)::int FROM gone;
 $sweep$;
 
-INSERT INTO "public"."sluice_state_migrations" (version) VALUES (1) ON CONFLICT (version) DO NOTHING;
+INSERT INTO "public"."sluice_state_migrations" (version) VALUES (2) ON CONFLICT (version) DO NOTHING;

@@ -1,4 +1,4 @@
-import { StoreError } from '@sluice/core';
+import { toStoreError, type StoreError } from '@sluice/core';
 import type { ObjectNames } from './sql/names.js';
 
 /** SQLSTATEs meaning the store's objects are not there yet. */
@@ -67,9 +67,12 @@ function hint(code: string | undefined, names: ObjectNames): string {
  * hint when only the setup can explain it. Sluice errors (closed store, ...) pass through.
  */
 export function storeFailure(error: unknown, names: ObjectNames): StoreError {
-  if (error instanceof StoreError) return error;
-  const code = sqlState(error);
-  const configuration = isConfigurationFailure(error);
-  const advice = hint(code, names);
-  return new StoreError(`PostgresStore: ${messageOf(error)}${advice && '. ' + advice}`, { cause: error, configuration });
+  return toStoreError(error, {
+    store: 'PostgresStore',
+    configuration: isConfigurationFailure,
+    hint: (cause: unknown) => {
+      const advice = hint(sqlState(cause), names);
+      return advice && '. ' + advice;
+    },
+  });
 }

@@ -1,5 +1,12 @@
-import { ALGORITHMS, policyResult, UnsupportedAlgorithmError, type Policy, type PolicyResult } from '@sluice/core';
-import { ALGORITHM_CODES, NEVER, RESULT_WIDTH } from './sql/codes.js';
+import {
+  ALGORITHM_CODES,
+  ALGORITHMS,
+  decodeResult,
+  RESULT_FIELDS,
+  UnsupportedAlgorithmError,
+  type Policy,
+  type PolicyResult,
+} from '@sluice/core';
 import type { ObjectNames } from './sql/names.js';
 import { statementName } from './statement-name.js';
 import { hasUpsert, upsertSql } from './sql/upsert.js';
@@ -67,17 +74,8 @@ export function buildPlan(policies: readonly Policy[], names: ObjectNames): Poli
     results(figures) {
       const results: PolicyResult[] = new Array(order.length);
       for (let slot = 0; slot < order.length; slot++) {
-        const at = slot * RESULT_WIDTH;
         const index = order[slot]!;
-        const retry = figures[at + 3]!;
-        results[index] = policyResult(
-          policies[index]!,
-          figures[at] === 1,
-          figures[at + 1]!,
-          figures[at + 2]!,
-          retry === NEVER ? Infinity : retry,
-          figures[at + 4]!,
-        );
+        results[index] = decodeResult(policies[index]!, figures, slot * RESULT_FIELDS);
       }
       return results;
     },

@@ -1,8 +1,9 @@
 import {
   ALGORITHMS,
-  decodeResult,
-  ErrorCodes,
   InvalidOptionError,
+  assertOpen,
+  decodeResult,
+  MODE_CODES,
   msToMicros,
   StoreError,
   type Policy,
@@ -17,7 +18,6 @@ import { assertStorableKey } from './key-guard.js';
 import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { buildPlan, type PolicyPlan, type UpsertPlan } from './policy-plan.js';
-import { MODE_CODES } from './sql/codes.js';
 import { objectNames, type ObjectNames } from './sql/names.js';
 import { freshFigures, parseFigures } from './sql/upsert.js';
 import { statementName } from './statement-name.js';
@@ -80,7 +80,7 @@ export class PostgresStore implements Store {
   }
 
   async consume(request: StoreRequest): Promise<PolicyResult[]> {
-    this.assertOpen();
+    assertOpen(this.closed, 'PostgresStore');
     assertStorableKey(request.key);
     if (this.migration !== undefined) await this.whenMigrated();
     const plan = this.planFor(request.policies);
@@ -138,7 +138,7 @@ export class PostgresStore implements Store {
   }
 
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
-    this.assertOpen();
+    assertOpen(this.closed, 'PostgresStore');
     assertStorableKey(key);
     if (this.migration !== undefined) await this.whenMigrated();
     const keys = policies.map((policy) => key + ':' + policy.id).sort();
@@ -177,10 +177,6 @@ export class PostgresStore implements Store {
     await this.sweepTimer?.stop();
     await this.migration?.stop();
     if (this.ownsPool) await this.pool.end();
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new StoreError('PostgresStore is closed.', { code: ErrorCodes.STORE_CLOSED });
   }
 
   private async whenMigrated(): Promise<void> {

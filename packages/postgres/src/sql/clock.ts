@@ -9,3 +9,10 @@ export function microsSinceEpoch(timestamp: string): string {
     ` + extract(microseconds FROM ${timestamp})::bigint % 1000000)`
   );
 }
+
+/**
+ * The database clock in µs since the epoch, read once: `clock_timestamp()` changes on every
+ * call, so the conversion above must not call it twice (a second boundary between the two
+ * calls would be off by one second). The fence (OFFSET 0) keeps the planner from inlining it.
+ */
+export const CLOCK_MICROS = `(SELECT ${microsSinceEpoch('c.ts')} FROM (SELECT clock_timestamp() AS ts OFFSET 0) c)`;

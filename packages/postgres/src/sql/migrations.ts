@@ -44,14 +44,29 @@ CREATE ${unlogged ? 'UNLOGGED ' : ''}TABLE IF NOT EXISTS ${table} (
 
 CREATE INDEX IF NOT EXISTS ${names.expiresIndex} ON ${table} (expires_at);
 
-${decideFunctionSql(names)}
-
-${sweepFunctionSql(names)}
-
 INSERT INTO ${names.qualifiedMigrations} (version) VALUES (1) ON CONFLICT (version) DO NOTHING;
 `;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: initSql }];
+/**
+ * The decision and sweep functions. Version 1 created them too (with bare algorithm and mode
+ * codes, and a clock read twice); version 2 replaces them with the named-constant, one-reading
+ * form, so a database migrated by an earlier build is brought up to date.
+ */
+function functionsSql({ names }: MigrationSettings): string {
+  return `-- Sluice PostgresStore functions, version 2 (CREATE OR REPLACE: safe to run again).
+
+${decideFunctionSql(names)}
+
+${sweepFunctionSql(names)}
+
+INSERT INTO ${names.qualifiedMigrations} (version) VALUES (2) ON CONFLICT (version) DO NOTHING;
+`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: initSql },
+  { version: 2, sql: functionsSql },
+];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,4 +1,4 @@
-import { microsSinceEpoch } from './clock.js';
+import { CLOCK_MICROS } from './clock.js';
 import type { ObjectNames } from './names.js';
 
 /**
@@ -17,7 +17,7 @@ AS $sweep$
     DELETE FROM ${table}
      WHERE ctid = ANY (ARRAY(
        SELECT ctid FROM ${table}
-        WHERE expires_at <= coalesce(p_now, ${microsSinceEpoch('clock_timestamp()')})
+        WHERE expires_at <= coalesce(p_now, ${CLOCK_MICROS})
         ORDER BY expires_at
         LIMIT p_max_rows
         FOR UPDATE SKIP LOCKED))

@@ -1,5 +1,5 @@
 import type { Policy } from '@sluice/core';
-import { microsSinceEpoch } from './clock.js';
+import { CLOCK_MICROS } from './clock.js';
 import type { ObjectNames } from './names.js';
 
 /**
@@ -32,7 +32,7 @@ export function hasUpsert(policy: Policy): boolean {
 }
 
 /** One database clock reading in µs, or $3 when given (fenced so it is read once). */
-const NOW = `(SELECT coalesce($3::bigint, ${microsSinceEpoch('c.ts')}) AS now FROM (SELECT clock_timestamp() AS ts OFFSET 0) c OFFSET 0)`;
+const NOW = `(SELECT coalesce($3::bigint, ${CLOCK_MICROS}) AS now OFFSET 0)`;
 
 /** Expiry rounded up to a whole second: it changes at most once a second per key, so most updates are HOT. */
 function wholeSecond(us: string): string {

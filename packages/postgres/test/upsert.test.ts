@@ -1,0 +1,102 @@
+import { baseKey, fixedWindow, leakyBucket, slidingWindow, tokenBucket, type Policy } from '@sluice/core';
+import pg from 'pg';
+import { PostgresStore } from '../src';
+import { DECISION_SETTING } from '../src/sql/upsert';
+import { useMigratedStore } from './harness/migrated-store';
+
+// The single-policy consume (fixed window, token and leaky bucket) is one plain upsert: it
+// never calls the decision function, never leaves a row for a request that wrote nothing,
+// and a denial leaves the stored state exactly as it was.
+
+const t = useMigratedStore(10);
+
+const UPSERT_POLICIES: Policy[] = [
+  fixedWindow({ limit: 3, window: '1h' }),
+  tokenBucket({ capacity: 3, refillPerSecond: 0.001 }),
+  leakyBucket({ capacity: 3, leakPerSecond: 0.001 }),
+];
+
+async function stateRow(key: string): Promise<Record<string, unknown> | undefined> {
+  const result = await t.pool.query(`SELECT time_us, units, previous_units, stamps, expires_at FROM ${t.store.names.qualifiedTable} WHERE key = $1`, [key]);
+  return result.rows[0] as Record<string, unknown> | undefined;
+}
+
+test('a single-policy consume does not call the decision function; two policies do', async () => {
+  const decide = t.store.names.qualifiedDecide;
+  const away = `${t.store.names.quotedSchema}."decide_away"`;
+  await t.pool.query(`ALTER FUNCTION ${decide} RENAME TO "decide_away"`);
+  try {
+    for (const policy of UPSERT_POLICIES) {
+      const [result] = await t.store.consume({ key: baseKey('nofn', policy.algorithm), policies: [policy], cost: 1, mode: 'consume' });
+      expect([policy.algorithm, result!.allowed, result!.remaining]).toEqual([policy.algorithm, true, 2]);
+    }
+    const two = t.store.consume({ key: baseKey('nofn', 'two'), policies: UPSERT_POLICIES.slice(0, 2), cost: 1, mode: 'consume' });
+    await expect(two).rejects.toMatchObject({ cause: { code: '42883' } });
+  } finally {
+    await t.pool.query(`ALTER FUNCTION ${away} RENAME TO ${JSON.stringify(t.store.names.table + '_decide')}`);
+  }
+});
+
+test.each(UPSERT_POLICIES.map((policy) => [policy.algorithm, policy] as const))(
+  '%s: a denial leaves the row exactly as it was, and the figures match the admitted state',
+  async (_, policy) => {
+    const key = baseKey('deny', policy.algorithm);
+    const stateKey = key + ':' + policy.id;
+    const request = { key, policies: [policy], cost: 1, mode: 'consume' as const, nowMs: 1_000_000 };
+    for (let i = 0; i < 3; i++) expect((await t.store.consume(request))[0]!.allowed).toBe(true);
+    const before = await stateRow(stateKey);
+    expect(before).toBeDefined();
+    const [denied] = await t.store.consume({ ...request, nowMs: 1_000_001 });
+    expect(denied).toMatchObject({ allowed: false, remaining: 0 });
+    expect(denied!.retryAfterMs).toBeGreaterThan(0);
+    expect(await stateRow(stateKey)).toEqual(before);
+    const [peeked] = await t.store.consume({ ...request, mode: 'peek', nowMs: 1_000_001 });
+    expect(peeked).toEqual(denied);
+  },
+);
+
+test.each(UPSERT_POLICIES.map((policy) => [policy.algorithm, policy] as const))(
+  '%s: a cost above the limit on a new key is denied for good and leaves no row',
+  async (_, policy) => {
+    const key = baseKey('toolarge', policy.algorithm);
+    const [result] = await t.store.consume({ key, policies: [policy], cost: 4, mode: 'consume' });
+    expect(result).toMatchObject({ allowed: false, retryAfterMs: Infinity, remaining: 3 });
+    expect(await stateRow(key + ':' + policy.id)).toBeUndefined();
+  },
+);
+
+test('expiry is rounded up to a whole second, so a busy key updates without touching the index (HOT)', async () => {
+  const policy = fixedWindow({ limit: 1_000, window: 1_500 });
+  const key = baseKey('expiry', 'a');
+  await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 10_000.25 });
+  const first = await stateRow(key + ':' + policy.id);
+  expect(first).toMatchObject({ time_us: '10000250', units: '1', expires_at: '12000000' });
+  await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 10_900 });
+  expect(await stateRow(key + ':' + policy.id)).toEqual({ ...first, units: '2' });
+});
+
+test('the decision setting is transaction-local: nothing of it is left on the connection', async () => {
+  // One connection, so the check runs where the decisions ran.
+  const pool = new pg.Pool({ connectionString: t.db.connectionString, max: 1 });
+  const store = new PostgresStore({ pool, schema: t.db.schema, sweepIntervalMs: false });
+  try {
+    const policies = [tokenBucket({ capacity: 5, refillPerSecond: 1 })];
+    const key = baseKey('setting', 'a');
+    const first = await store.consume({ key, policies, cost: 1, mode: 'consume' });
+    const second = await store.consume({ key, policies, cost: 1, mode: 'consume' });
+    expect([first[0]!.remaining, second[0]!.remaining]).toEqual([4, 3]);
+    const left = await pool.query(`SELECT coalesce(current_setting($1, true), '') AS value`, [DECISION_SETTING]);
+    expect(left.rows).toEqual([{ value: '' }]);
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+});
+
+test('the other algorithms keep the decision function (sliding window still decides)', async () => {
+  const policy = slidingWindow({ limit: 2, window: '1h' });
+  const key = baseKey('fnpath', 'a');
+  const outcomes = [];
+  for (let i = 0; i < 3; i++) outcomes.push((await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 5_000 }))[0]!.allowed);
+  expect(outcomes).toEqual([true, true, false]);
+});
