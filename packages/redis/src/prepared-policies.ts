@@ -1,5 +1,5 @@
 import { InvalidOptionError, isPolicy, UnsupportedAlgorithmError } from '@sluice/core';
-import { ALGORITHM_CODES, ALGORITHMS, type Algorithm, type Policy } from '@sluice/core/store';
+import { ALGORITHM_CODES, ALGORITHMS, type Algorithm, type Policy } from '@sluice/core';
 
 /** What a policy set contributes to every script call, computed once per policies array. */
 export interface PreparedPolicies {

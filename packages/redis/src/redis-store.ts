@@ -11,7 +11,7 @@ import {
   type PolicyResult,
   type Store,
   type StoreRequest,
-} from '@sluice/core/store';
+} from '@sluice/core';
 import { assertHashTagged } from './hash-tag.js';
 import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/script.js';
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';

@@ -1,4 +1,4 @@
-import type { StoreErrorWrapping } from '@sluice/core/store';
+import type { StoreErrorWrapping } from '@sluice/core';
 
 /**
  * Replies that only a setup mistake explains, never an outage: missing or wrong credentials

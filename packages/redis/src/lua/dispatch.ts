@@ -1,4 +1,4 @@
-import { ALGORITHM_CODES, RESULT_FIELD, RESULT_FIELDS, type Algorithm } from '@sluice/core/store';
+import { ALGORITHM_CODES, RESULT_FIELD, RESULT_FIELDS, type Algorithm } from '@sluice/core';
 import { POLICY_ARGS, POLICY_ARGV, REQUEST_ARGS } from './header.js';
 
 /** The Lua function evaluating each algorithm (defined in the algorithm's own file). */

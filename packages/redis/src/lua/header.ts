@@ -1,4 +1,4 @@
-import { MODE_CODES, NEVER } from '@sluice/core/store';
+import { MODE_CODES, NEVER } from '@sluice/core';
 
 /**
  * A fake clock (`nowMs`) says nothing about real time, so Redis must not expire its state

@@ -1,4 +1,4 @@
-import { ALGORITHMS, type Algorithm } from '@sluice/core/store';
+import { ALGORITHMS, type Algorithm } from '@sluice/core';
 import { MULTI_POLICY_DISPATCH, singlePolicyDispatch } from './dispatch.js';
 import { FIXED_WINDOW_LUA } from './fixed-window.js';
 import { GCRA_LUA } from './gcra.js';
