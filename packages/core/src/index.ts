@@ -34,3 +34,4 @@ export { isPlainObject, assertKnownKeys, assertPlainObject, assertPositiveIntege
 export * from './headers/index.js';
 export * from './keys/index.js';
 export * from './http/index.js';
+export { callSafely } from './safe-call.js';
