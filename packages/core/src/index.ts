@@ -4,13 +4,14 @@ export { msToMicros, microsToMsCeil, monotonicMicros } from './time/clock.js';
 export * from './policies/index.js';
 export type { Mode, Evaluation, PolicyState, FixedWindowState, SlidingWindowState, SlidingLogState, BucketState } from './algorithms/types.js';
 export { evaluatePolicy } from './algorithms/evaluate.js';
-export type { Store, StoreRequest, PolicyResult, MaybePromise } from './store/types.js';
+export type { Store, StoreRequest, PolicyResult, MaybePromise, StoreBinding, BoundStore } from './store/types.js';
 export { policyResult } from './store/results.js';
 export { NEVER, ALGORITHM_CODES, MODE_CODES, RESULT_FIELD, RESULT_FIELDS, decodeResult, decodeResults } from './store/wire.js';
 export { assertOpen, closedStoreError } from './store/lifecycle.js';
 export { decide, type StateTable } from './store/decide.js';
 export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './store/keys.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export { FiguresDecision, type Figures } from './limiter/figures-decision.js';
 export { combineResults, degradedDecision, DEGRADED_RETRY_AFTER_MS, type Decision, type Degraded, type DecidedBy } from './limiter/decision.js';
 export {
   resolveLimiterOptions,

@@ -70,19 +70,19 @@ function stateOf(start: number, windowUs: number, current: number, previous: num
   return { expiresAtUs: start + 2 * windowUs, start, current, previous };
 }
 
-function remainingOf(limit: number, windowMs: number, current: number, previous: number, previousWeightMs: number): number {
+export function remainingOf(limit: number, windowMs: number, current: number, previous: number, previousWeightMs: number): number {
   const free = limit * windowMs - previous * previousWeightMs - current * windowMs;
   return free <= 0 ? 0 : Math.floor(free / windowMs);
 }
 
-function resetAfter(now: number, start: number, windowUs: number, current: number, previous: number): number {
+export function resetAfter(now: number, start: number, windowUs: number, current: number, previous: number): number {
   if (current > 0) return start + 2 * windowUs - now;
   if (previous > 0) return start + windowUs - now;
   return 0;
 }
 
 /** Earliest time a request of `cost` fits: later in this window as `previous` fades, or in the next. */
-function retryAfter(policy: WindowPolicy, now: number, start: number, current: number, previous: number, cost: number): number {
+export function retryAfter(policy: WindowPolicy, now: number, start: number, current: number, previous: number, cost: number): number {
   const { limit, windowMs, windowUs } = policy;
   if (cost > limit) return Infinity;
   const room = limit - current - cost;

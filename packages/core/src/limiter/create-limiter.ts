@@ -3,7 +3,7 @@ import { ErrorCodes, StoreTimeoutError, toStoreError, type StoreError } from '..
 import { emitProcessWarning, type SluiceWarning } from '../keys/warnings.js';
 import type { Policy } from '../policies/policy.js';
 import { encodeClientKey } from '../store/keys.js';
-import type { MaybePromise, PolicyResult, Store, StoreRequest } from '../store/types.js';
+import type { BoundStore, MaybePromise, PolicyResult, Store, StoreRequest } from '../store/types.js';
 import { acquire } from './acquire.js';
 import { assertConsumeOptions, invalidCost, invalidKey, invalidMode, invalidNow, isInputError, MAX_NOW_MS } from './call-options.js';
 import { combineResults, degradedDecision, type Decision, type Degraded } from './decision.js';
@@ -28,6 +28,8 @@ class StoreLimiter implements Limiter {
   readonly timeoutMs: number;
   readonly options: LimiterSettings;
   private readonly keyStart: string;
+  /** The store's fast path for this limiter's prefix and policies, when it has one (Store.bind). */
+  private readonly bound: BoundStore | undefined;
   /** Until the primary store answers once through this limiter (one boolean test per decision). */
   private unproven = true;
 
@@ -40,6 +42,7 @@ class StoreLimiter implements Limiter {
     this.onStoreError = settings.onStoreError;
     this.timeoutMs = settings.timeoutMs;
     this.keyStart = settings.prefix + ':{';
+    this.bound = typeof this.store.bind === 'function' ? (this.store.bind({ prefix: this.prefix, policies }) ?? undefined) : undefined;
   }
 
   decide(key: string, cost: number, mode: Mode, nowMs?: number): MaybePromise<Decision> {
@@ -48,13 +51,8 @@ class StoreLimiter implements Limiter {
     if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw invalidCost(cost);
     if (mode !== 'consume' && mode !== 'peek' && mode !== 'refund') throw invalidMode(mode);
     if (nowMs !== undefined && !(typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_NOW_MS)) throw invalidNow(nowMs);
-    const request: StoreRequest = {
-      key: this.keyStart + encodeClientKey(key) + '}',
-      policies: this.policies,
-      cost,
-      mode,
-      nowMs,
-    };
+    if (this.bound !== undefined) return this.decideBound(this.bound, key, cost, mode, nowMs);
+    const request = this.request(key, cost, mode, nowMs);
     let answer: MaybePromise<readonly PolicyResult[]>;
     try {
       answer = this.store.consume(request);
@@ -67,6 +65,38 @@ class StoreLimiter implements Limiter {
       (results) => this.answered(results),
       (error: unknown) => this.fail(error, request, started),
     );
+  }
+
+  /** The bound store's path: its decision as it is, no request object, no key string built. */
+  private decideBound(bound: BoundStore, key: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision> {
+    let answer: MaybePromise<Decision>;
+    try {
+      answer = bound.decide(key, cost, mode, nowMs);
+    } catch (error) {
+      return this.fail(error, this.request(key, cost, mode, nowMs));
+    }
+    if (!isPromiseLike(answer)) {
+      if (this.unproven) this.proven();
+      return answer;
+    }
+    const started = performance.now();
+    return this.withTimeout(answer, this.timeoutMs).then(
+      (decision) => {
+        if (this.unproven) this.proven();
+        return decision;
+      },
+      (error: unknown) => this.fail(error, this.request(key, cost, mode, nowMs), started),
+    );
+  }
+
+  /** The generic store request (the store's `consume`, and a fallback store's). */
+  private request(key: string, cost: number, mode: Mode, nowMs: number | undefined): StoreRequest {
+    return { key: this.keyStart + encodeClientKey(key) + '}', policies: this.policies, cost, mode, nowMs };
+  }
+
+  private proven(): void {
+    this.unproven = false;
+    noteAnswer(this.store);
   }
 
   consume(key: string, options?: ConsumeOptions): Promise<Decision> {
@@ -92,7 +122,8 @@ class StoreLimiter implements Limiter {
   async reset(key: string): Promise<void> {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
     try {
-      const done = this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
+      const done =
+        this.bound !== undefined ? this.bound.reset(key) : this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
       if (isPromiseLike(done)) await this.withTimeout(done, this.timeoutMs);
     } catch (error) {
       throw isInputError(error) ? error : toStoreError(error);
@@ -111,10 +142,7 @@ class StoreLimiter implements Limiter {
   }
 
   private answered(results: readonly PolicyResult[]): Decision {
-    if (this.unproven) {
-      this.unproven = false;
-      noteAnswer(this.store);
-    }
+    if (this.unproven) this.proven();
     return combineResults(results);
   }
 

@@ -1,10 +1,14 @@
-import type { PolicyState } from '../algorithms/types.js';
+import type { Mode } from '../algorithms/types.js';
+import { FiguresDecision } from '../limiter/figures-decision.js';
+import type { Decision } from '../limiter/decision.js';
 import { ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
 import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
-import { decide, type StateTable } from './decide.js';
+import { encodeClientKey } from './keys.js';
 import { assertOpen } from './lifecycle.js';
-import type { PolicyResult, Store, StoreRequest } from './types.js';
+import type { MemoryTable, Room } from './memory-table.js';
+import { tableFor } from './memory-tables.js';
+import type { BoundStore, PolicyResult, Store, StoreBinding, StoreRequest } from './types.js';
 
 export interface MemoryStoreOptions {
   /** Hard bound on stored states (one per client key and policy). Default 1,000,000. */
@@ -18,26 +22,45 @@ export interface MemoryStoreOptions {
 const OPTION_KEYS = new Set(['maxKeys', 'sweepIntervalMs', 'sweepBatch']);
 /** At the bound, a full sweep for expired states runs at most this often; otherwise the oldest is evicted. */
 const FULL_SWEEP_MIN_GAP_US = 1_000_000;
+/** Figures per policy (see MemoryTable.evaluate). */
+const FIELDS = 5;
+/** Group of keys that do not have the `<prefix>:{<client key>}` form (a store called directly). */
+const UNTAGGED = '\0';
+
+/**
+ * A base key `<prefix>:{<encoded client key>}` split into its table group (the prefix) and
+ * the client key as tables hold it (encoded, the same identity a bound limiter uses).
+ */
+function splitBaseKey(key: string): [group: string, id: string] {
+  const open = key.indexOf(':{');
+  if (open < 0 || key.charCodeAt(key.length - 1) !== 0x7d) return [UNTAGGED, key];
+  return [key.slice(0, open), key.slice(open + 2, -1)];
+}
 
 /**
  * In-process store. Decisions are synchronous (no await between read and write), on a
- * monotonic clock. Expiry is lazy: a stale state reads as no state, and one unref'd timer
+ * monotonic clock. One table per (prefix, policy): client key → slot in typed-array columns,
+ * mutated in place. Expiry is lazy: a stale state reads as no state, and one unref'd timer
  * sweeps in batches. At `maxKeys`, expired states go first, then the oldest created.
+ *
+ * `bind` resolves a limiter's tables once, so its decisions look up the caller's key as
+ * given (encoded only when it needs it) and build one decision object each.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, Room {
   readonly algorithms = ALGORITHMS;
   readonly maxKeys: number;
   private readonly sweepIntervalMs: number;
   private readonly sweepBatch: number;
-  private readonly states = new Map<string, PolicyState>();
-  private readonly table: StateTable;
+  /** `<group> <policy.id>` → table (a space never occurs in a prefix). */
+  private readonly tables = new Map<string, MemoryTable>();
+  private count = 0;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
-  private sweepCursor: IterableIterator<[string, PolicyState]> | undefined;
+  private sweepCursor: Iterator<[MemoryTable, string, number]> | undefined;
   private lastFullSweepUs = -Infinity;
   /** The latest `now` a request ran at; a fake clock (nowMs) makes it the store's notion of time. */
-  private lastNowUs = 0;
-  private clockOverridden = false;
-  private closed = false;
+  lastNowUs = 0;
+  clockOverridden = false;
+  closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
     assertPlainObject(options, 'MemoryStore options');
@@ -46,46 +69,33 @@ export class MemoryStore implements Store {
     this.maxKeys = optionalPositiveInteger(options.maxKeys, 'maxKeys', 1_000_000);
     this.sweepIntervalMs = optionalPositiveInteger(options.sweepIntervalMs, 'sweepIntervalMs', 10_000, 2 ** 31 - 1);
     this.sweepBatch = optionalPositiveInteger(options.sweepBatch, 'sweepBatch', 50_000);
-    const states = this.states;
-    this.table = {
-      // Keys arrive as concatenations (rope strings). charCodeAt makes V8 flatten one once,
-      // so hashing and comparing it in the Map are plain memory scans, and a stored key is
-      // ~60 bytes instead of pinning every piece (~260).
-      get: (key) => {
-        key.charCodeAt(0);
-        return states.get(key);
-      },
-      set: (key, state) => {
-        if (states.size >= this.maxKeys && !states.has(key)) this.makeRoom();
-        key.charCodeAt(0); // already flat when `get` saw it first; cheap either way
-        states.set(key, state);
-        if (this.sweepTimer === undefined) this.startSweeping();
-      },
-      delete: (key) => states.delete(key),
-    };
   }
 
   /** Number of stored states (client key × policy). */
   get size(): number {
-    return this.states.size;
+    return this.count;
+  }
+
+  /** The limiter's fast path (see Store.bind); undefined when `consume` or `reset` is overridden. */
+  bind(binding: StoreBinding): BoundStore | undefined {
+    if (this.consume !== MemoryStore.prototype.consume || this.reset !== MemoryStore.prototype.reset) return undefined;
+    return new MemoryBinding(this, binding.policies, binding.policies.map((policy) => this.table(binding.prefix, policy)));
   }
 
   consume(request: StoreRequest): PolicyResult[] {
     assertOpen(this.closed, 'MemoryStore');
-    let nowUs: number;
-    if (request.nowMs === undefined) {
-      nowUs = monotonicMicros();
-      this.clockOverridden = false;
-    } else {
-      nowUs = msToMicros(request.nowMs);
-      this.clockOverridden = true;
-    }
-    this.lastNowUs = nowUs;
-    return decide(this.table, request, nowUs);
+    const now = this.now(request.nowMs);
+    const [group, id] = splitBaseKey(request.key);
+    const { policies } = request;
+    const tables = policies.map((policy) => this.table(group, policy));
+    const out = new Float64Array(policies.length * FIELDS);
+    decideAll(tables, id, now, request.cost, request.mode, out);
+    return new FiguresDecision(policies, out).results as PolicyResult[];
   }
 
   reset(key: string, policies: readonly Policy[]): void {
-    for (const policy of policies) this.states.delete(key + ':' + policy.id);
+    const [group, id] = splitBaseKey(key);
+    for (const policy of policies) forget(this.tables.get(group + ' ' + policy.id), id);
   }
 
   close(): void {
@@ -93,7 +103,8 @@ export class MemoryStore implements Store {
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
     this.sweepCursor = undefined;
-    this.states.clear();
+    for (const table of this.tables.values()) table.clear();
+    this.count = 0;
   }
 
   /** Deletes expired states, up to `limit` inspected, resuming where the last batch stopped. */
@@ -101,7 +112,7 @@ export class MemoryStore implements Store {
     const now = this.clockOverridden ? this.lastNowUs : monotonicMicros();
     let inspected = 0;
     let removed = 0;
-    this.sweepCursor ??= this.states.entries();
+    this.sweepCursor ??= this.entries();
     while (inspected < limit) {
       const next = this.sweepCursor.next();
       if (next.done) {
@@ -109,12 +120,49 @@ export class MemoryStore implements Store {
         break;
       }
       inspected++;
-      if (next.value[1].expiresAtUs <= now) {
-        this.states.delete(next.value[0]);
+      const [table, key, slot] = next.value;
+      if (table.expiresAt(slot) <= now) {
+        table.remove(key, slot);
         removed++;
       }
     }
     return removed;
+  }
+
+  /** Room: a state is about to be added. */
+  admit(table: MemoryTable): void {
+    if (this.count >= this.maxKeys) this.makeRoom(table);
+    this.count++;
+    if (this.sweepTimer === undefined) this.startSweeping();
+  }
+
+  /** Room: a state was removed. */
+  removed(): void {
+    this.count--;
+  }
+
+  /** The request's time in integer µs: `nowMs` when given (a fake clock), else the monotonic clock. */
+  now(nowMs: number | undefined): number {
+    if (nowMs === undefined) {
+      this.clockOverridden = false;
+      return (this.lastNowUs = monotonicMicros());
+    }
+    this.clockOverridden = true;
+    return (this.lastNowUs = msToMicros(nowMs));
+  }
+
+  private table(group: string, policy: Policy): MemoryTable {
+    const name = group + ' ' + policy.id;
+    let table = this.tables.get(name);
+    if (table === undefined) {
+      table = tableFor(policy, this);
+      this.tables.set(name, table);
+    }
+    return table;
+  }
+
+  private *entries(): Generator<[MemoryTable, string, number]> {
+    for (const table of this.tables.values()) for (const [key, slot] of table.index) yield [table, key, slot];
   }
 
   private startSweeping(): void {
@@ -122,16 +170,93 @@ export class MemoryStore implements Store {
     this.sweepTimer.unref();
   }
 
-  private makeRoom(): void {
+  private makeRoom(table: MemoryTable): void {
     const now = this.lastNowUs;
     if (now - this.lastFullSweepUs >= FULL_SWEEP_MIN_GAP_US) {
       this.lastFullSweepUs = now;
       this.sweepCursor = undefined;
       this.sweep();
-      if (this.states.size < this.maxKeys) return;
+      if (this.count < this.maxKeys) return;
     }
-    // Map iteration follows insertion order: the first key is the oldest created.
-    const oldest = this.states.keys().next();
-    if (!oldest.done) this.states.delete(oldest.value);
+    // Each table's index follows insertion order: its first key is its oldest state. The
+    // table that needs room gives one up first, so one busy policy cannot evict the others.
+    if (table.evictOldest()) return;
+    for (const other of this.tables.values()) if (other.evictOldest()) return;
+  }
+}
+
+function forget(table: MemoryTable | undefined, id: string): void {
+  if (table === undefined) return;
+  const slot = table.index.get(id);
+  if (slot !== undefined) table.remove(id, slot);
+}
+
+/**
+ * All-or-nothing over several tables for client key `id`: evaluate all, then commit all only
+ * if the request commits (consume: every policy allowed; refund: always; peek: never). A
+ * policy that allowed while another denied reports what a peek would.
+ */
+function decideAll(tables: readonly MemoryTable[], id: string, now: number, cost: number, mode: Mode, out: Float64Array): void {
+  let allowed = true;
+  for (let i = 0; i < tables.length; i++) {
+    const table = tables[i]!;
+    if (!table.evaluate(table.index.get(id) ?? -1, now, cost, mode, out, i * FIELDS)) allowed = false;
+  }
+  if (mode === 'peek') return;
+  if (mode === 'consume' && !allowed) {
+    for (let i = 0; i < tables.length; i++) {
+      const table = tables[i]!;
+      if (out[i * FIELDS] === 1) table.evaluate(table.index.get(id) ?? -1, now, cost, 'peek', out, i * FIELDS);
+    }
+    return;
+  }
+  // Looked up again: making room for one table's new state may evict this key from another.
+  for (const table of tables) table.commit(id, table.index.get(id) ?? -1);
+}
+
+/** True when `encodeClientKey(key) === key` surely: short, without `%`, `{`, `}`, NUL or surrogates. */
+function isPlainKey(key: string): boolean {
+  if (key.length > 200) return false;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code === 0x25 || code === 0x7b || code === 0x7d || code === 0 || (code & 0xf800) === 0xd800) return false;
+  }
+  return true;
+}
+
+/** One limiter's view of a MemoryStore: its tables resolved once, a scratch array for figures. */
+class MemoryBinding implements BoundStore {
+  private readonly single: MemoryTable | undefined;
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly policies: readonly Policy[],
+    private readonly tables: readonly MemoryTable[],
+  ) {
+    this.single = tables.length === 1 ? tables[0] : undefined;
+    this.out = new Float64Array(tables.length * FIELDS);
+  }
+
+  decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): Decision {
+    const store = this.store;
+    assertOpen(store.closed, 'MemoryStore');
+    const now = store.now(nowMs);
+    const id = isPlainKey(clientKey) ? clientKey : encodeClientKey(clientKey);
+    const out = this.out;
+    const single = this.single;
+    if (single !== undefined) {
+      const slot = single.index.get(id) ?? -1;
+      single.evaluate(slot, now, cost, mode, out, 0);
+      if (mode !== 'peek') single.commit(id, slot);
+    } else {
+      decideAll(this.tables, id, now, cost, mode, out);
+    }
+    return new FiguresDecision(this.policies, out);
+  }
+
+  reset(clientKey: string): void {
+    const id = isPlainKey(clientKey) ? clientKey : encodeClientKey(clientKey);
+    for (const table of this.tables) forget(table, id);
   }
 }

@@ -1,4 +1,5 @@
 import type { Mode } from '../algorithms/types.js';
+import type { Decision } from '../limiter/decision.js';
 import type { Algorithm, Policy } from '../policies/policy.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -45,4 +46,34 @@ export interface Store {
   reset(key: string, policies: readonly Policy[]): MaybePromise<void>;
   /** Releases timers and connections the store owns (never ones it was handed). */
   close?(): MaybePromise<void>;
+  /**
+   * Optional fast path: `createLimiter` calls it once, with its prefix and validated policies,
+   * and then sends every decision and reset to the returned BoundStore instead of `consume`
+   * and `reset`. Same contract (atomic, all-or-nothing, the store's clock unless `nowMs`),
+   * same state: a bound decision for client key `k` reads and writes what `consume` with
+   * `baseKey(prefix, k)` does. Returning undefined keeps the limiter on `consume`/`reset`.
+   * MemoryStore implements it (and returns undefined from a subclass that overrides `consume`
+   * or `reset`, so the override still sees every request); a store without it works unchanged.
+   */
+  bind?(binding: StoreBinding): BoundStore | undefined;
+}
+
+/** What a limiter binds a store to (see Store.bind). */
+export interface StoreBinding {
+  /** The limiter's prefix (validated: printable ASCII without space, `%`, `{`, `}`). */
+  prefix: string;
+  /** The limiter's policies, validated, in order. */
+  policies: readonly Policy[];
+}
+
+/** A store bound to one limiter's prefix and policies (see Store.bind). */
+export interface BoundStore {
+  /**
+   * Decides for `clientKey` as the caller gave it (validated by the limiter, not encoded):
+   * cost an integer >= 1, nowMs in ms or undefined. Returns the Decision (decidedBy 'store');
+   * throws or rejects with a StoreError when the store fails.
+   */
+  decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision>;
+  /** Forgets every bound policy's state for `clientKey`. */
+  reset(clientKey: string): MaybePromise<void>;
 }

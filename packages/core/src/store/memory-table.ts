@@ -1,0 +1,101 @@
+import type { Mode } from '../algorithms/types.js';
+import type { Policy } from '../policies/policy.js';
+
+/** What a request does to a state once it commits. */
+export const KEEP = 0;
+export const SET = 1;
+export const DELETE = 2;
+
+/** The store a table belongs to: counts states against maxKeys, makes room, starts the sweep. */
+export interface Room {
+  /** A state is about to be added to `table` (may evict one first). */
+  admit(table: MemoryTable): void;
+  /** A state was removed. */
+  removed(): void;
+}
+
+const FIRST_CAPACITY = 16;
+
+/**
+ * The states of one policy under one prefix: client key → slot in column arrays the subclass
+ * owns (typed arrays: no object per state, no boxed number; expiry is derived from the state
+ * and the policy, never stored). `evaluate` writes one policy's figures at `out[at..at+4]`
+ * (allowed 1/0, remaining, resetAfterUs, retryAfterUs (Infinity: never), delayUs) and keeps
+ * the state this request would write in `op` and the subclass's pending fields, so `commit`
+ * writes it in place. Synchronous, so one pending state per table suffices.
+ */
+export abstract class MemoryTable {
+  readonly index = new Map<string, number>();
+  /** KEEP, SET or DELETE: what `commit` does (set by `evaluate`). */
+  op = KEEP;
+  protected capacity = 0;
+  private highWater = 0;
+  private readonly free: number[] = [];
+
+  constructor(
+    readonly policy: Policy,
+    private readonly room: Room,
+  ) {}
+
+  /** Figures for the request at `now` (integer µs); returns whether this policy allows it. */
+  abstract evaluate(slot: number, now: number, cost: number, mode: Mode, out: Float64Array, at: number): boolean;
+  /** When the state in `slot` stops mattering (µs). */
+  abstract expiresAt(slot: number): number;
+  /** Writes the pending state into `slot`. */
+  protected abstract write(slot: number): void;
+  /** Resizes every column to `capacity` slots, keeping their contents. */
+  protected abstract resize(capacity: number): void;
+  /** Drops what `slot` references (object columns only). */
+  protected release(_slot: number): void {}
+
+  /** Applies `op` for `key`, whose slot is `slot` (-1: none). */
+  commit(key: string, slot: number): void {
+    if (this.op === SET) this.write(slot < 0 ? this.allocate(key) : slot);
+    else if (this.op === DELETE && slot >= 0) this.remove(key, slot);
+  }
+
+  remove(key: string, slot: number): void {
+    this.index.delete(key);
+    this.release(slot);
+    this.free.push(slot);
+    this.room.removed();
+  }
+
+  /** Removes the oldest created state; false when the table is empty. */
+  evictOldest(): boolean {
+    const first = this.index.entries().next();
+    if (first.done) return false;
+    this.remove(first.value[0], first.value[1]);
+    return true;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.free.length = 0;
+    this.highWater = 0;
+    this.capacity = 0;
+    this.resize(0);
+  }
+
+  private allocate(key: string): number {
+    this.room.admit(this);
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      slot = this.highWater++;
+      if (slot >= this.capacity) {
+        this.capacity = Math.max(FIRST_CAPACITY, this.capacity * 2);
+        this.resize(this.capacity);
+      }
+    }
+    this.index.set(key, slot);
+    return slot;
+  }
+}
+
+/** A column grown to `capacity`, contents kept. */
+export function grown(column: Float64Array<ArrayBuffer>, capacity: number): Float64Array<ArrayBuffer> {
+  if (capacity === 0) return new Float64Array(0);
+  const next = new Float64Array(capacity);
+  next.set(column.subarray(0, Math.min(column.length, capacity)));
+  return next;
+}
