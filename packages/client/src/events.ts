@@ -1,6 +1,7 @@
 // Observability hooks. With no hook set, no event object is built. A hook that throws (or
 // returns a rejecting promise) is reported through `onWarning` (default process.emitWarning)
 // and never reaches the caller or the event loop.
+import { callSafely } from '@sluice/core';
 
 interface EventBase {
   /** The request's origin, e.g. `https://api.example.com`. */
@@ -35,32 +36,42 @@ export interface GiveUpEvent extends EventBase {
 }
 
 export interface ClientHooks {
-  onWait?: (event: WaitEvent) => void;
-  onRetry?: (event: RetryEvent) => void;
-  onGiveUp?: (event: GiveUpEvent) => void;
+  onWait?: (event: WaitEvent) => unknown;
+  onRetry?: (event: RetryEvent) => unknown;
+  onGiveUp?: (event: GiveUpEvent) => unknown;
 }
 
-export type WarningHandler = (warning: Error) => void;
+export type WarningHandler = (warning: Error) => unknown;
 
-/** The default `onWarning`. */
-export const emitProcessWarning: WarningHandler = (warning) => process.emitWarning(warning);
+/** Code of the warning that reports a failing user function (hook or callback). */
+export const CLIENT_HOOK_FAILED = 'SLUICE_CLIENT_HOOK_FAILED';
 
-/** Calls a hook; whatever it throws or rejects with goes to `onWarning` as a SLUICE_CLIENT_HOOK_FAILED warning. */
-export function callHook<E>(hook: (event: E) => unknown, event: E, onWarning: WarningHandler): void {
-  const fail = (error: unknown): void => {
-    const warning = new Error(`A @sluice/client hook threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    warning.name = 'SluiceClientWarning';
-    (warning as Error & { code: string }).code = 'SLUICE_CLIENT_HOOK_FAILED';
-    try {
-      onWarning(warning);
-    } catch {
-      // A throwing warning handler has nowhere left to report to.
-    }
-  };
-  try {
-    const result = hook(event);
-    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') (result as Promise<unknown>).then(undefined, fail);
-  } catch (error) {
-    fail(error);
-  }
+/**
+ * The default `onWarning`: process.emitWarning with the warning's message, name and code
+ * (passed as fields, not the Error itself, which Node refuses when made in another realm).
+ */
+export const emitProcessWarning: WarningHandler = (warning) => {
+  const code = (warning as Error & { code?: unknown }).code;
+  process.emitWarning(warning.message, { type: warning.name, ...(typeof code === 'string' ? { code } : {}) });
+};
+
+function hookWarning(error: unknown, what: string): Error {
+  const warning = new Error(`@sluice/client: ${what} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  warning.name = 'SluiceClientWarning';
+  (warning as Error & { code: string }).code = CLIENT_HOOK_FAILED;
+  return warning;
+}
+
+/**
+ * Reports a user function's failure (`what` names it) to `onWarning`. If `onWarning` itself
+ * throws or rejects, that goes to process.emitWarning instead: nothing reaches the caller or
+ * the event loop.
+ */
+export function reportFailure(onWarning: WarningHandler, error: unknown, what: string): void {
+  callSafely(onWarning, hookWarning(error, what), (failure) => emitProcessWarning(hookWarning(failure, 'onWarning')));
+}
+
+/** Calls an event hook through core's callSafely; a throw or rejection is reported by `reportFailure`. */
+export function callHook<E>(hook: (event: E) => unknown, event: E, onWarning: WarningHandler, what: string): void {
+  callSafely(hook, event, (error) => reportFailure(onWarning, error, what));
 }

@@ -2,8 +2,8 @@
 // before the 429, and shares outbound limits across processes through a Sluice limiter.
 export { withRateLimit, type FetchLike } from './with-rate-limit.js';
 export type { RateLimitClientOptions, OutgoingRequest } from './options.js';
-export { RetryWaitError, ClientErrorCodes, type WaitBound } from './errors.js';
-export type { WaitEvent, RetryEvent, GiveUpEvent, ClientHooks, WarningHandler } from './events.js';
+export { RetryWaitError, ClientErrorCodes, type WaitBound, type WaitSource, type WaitDetails } from './errors.js';
+export { CLIENT_HOOK_FAILED, type WaitEvent, type RetryEvent, type GiveUpEvent, type ClientHooks, type WarningHandler } from './events.js';
 export { parseRateLimit, legacyResetMs, type RateLimitInfo, type RateLimitPolicyInfo, type RateLimitFormat } from './headers/parse-rate-limit.js';
 export { retryAfterMs, parseRetryAfter } from './headers/retry-after.js';
 export { parseHttpDate } from './headers/http-date.js';

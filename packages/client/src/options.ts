@@ -31,20 +31,27 @@ export interface RateLimitClientOptions extends ClientHooks {
    * OPTIONS, TRACE, PUT, DELETE) or a predicate, e.g. POSTs that carry an Idempotency-Key.
    * A request whose body is a stream is never retried.
    */
-  retry?: readonly string[] | ((request: OutgoingRequest) => boolean);
+  retry?: readonly string[] | ((request: OutgoingRequest) => boolean | PromiseLike<boolean>);
   /** Hold requests by what the server's RateLimit fields said (default true). */
   pacing?: boolean;
-  /** The pacing partition of a request. Default: its origin. */
-  partition?: (request: OutgoingRequest) => string;
+  /** The pacing partition of a request (a string, or a promise of one). Default: its origin. */
+  partition?: (request: OutgoingRequest) => string | PromiseLike<string>;
   /** A Sluice limiter (any store) each request waits on before it is sent: an outbound limit shared by every process on the store. */
   limiter?: Limiter;
-  /** The limiter key. Default: the partition. */
-  limiterKey?: string | ((request: OutgoingRequest) => string);
-  /** The limiter cost of a request (e.g. tokens for an LLM API): an integer >= 1. Default 1. */
-  cost?: (request: OutgoingRequest) => number;
+  /** The limiter key: a non-empty string, or a function returning one (or a promise of one). Default: the partition. */
+  limiterKey?: string | ((request: OutgoingRequest) => string | PromiseLike<string>);
+  /** The limiter cost of a request (e.g. tokens for an LLM API): an integer >= 1, or a promise of one. Default 1. */
+  cost?: (request: OutgoingRequest) => number | PromiseLike<number>;
   /** Caps retries at a share of recent requests: a RetryBudget (shareable) or its options. Default: none. */
   retryBudget?: RetryBudget | RetryBudgetOptions;
-  /** Receives a hook's failure (code SLUICE_CLIENT_HOOK_FAILED). Default process.emitWarning. */
+  /**
+   * Receives the failure of any function given in these options (code SLUICE_CLIENT_HOOK_FAILED):
+   * a hook (`onWait`, `onRetry`, `onGiveUp`) that throws or rejects, or a `partition`,
+   * `limiterKey`, `cost` or `retry` function that throws, rejects or returns an invalid value
+   * (that request then goes on with the default). If `onWarning` throws or rejects itself, the
+   * failure goes to process.emitWarning. Nothing reaches the caller's fetch or the event loop.
+   * Default process.emitWarning.
+   */
   onWarning?: WarningHandler;
 }
 
@@ -55,12 +62,13 @@ export interface ResolvedClientOptions extends ClientHooks {
   baseMs: number;
   capMs: number;
   jitter: Jitter;
-  retryable: (request: OutgoingRequest) => boolean;
+  /** Undefined: the default methods. */
+  retry: ((request: OutgoingRequest) => unknown) | undefined;
   pacing: boolean;
-  partition: (request: OutgoingRequest) => string;
+  partition: ((request: OutgoingRequest) => unknown) | undefined;
   limiter: Limiter | undefined;
-  limiterKey: ((request: OutgoingRequest) => string) | string | undefined;
-  cost: ((request: OutgoingRequest) => number) | undefined;
+  limiterKey: ((request: OutgoingRequest) => unknown) | string | undefined;
+  cost: ((request: OutgoingRequest) => unknown) | undefined;
   retryBudget: RetryBudget | undefined;
   onWarning: WarningHandler;
 }
@@ -91,8 +99,6 @@ function optionalFunction<T>(value: unknown, option: string): T | undefined {
   return value as T;
 }
 
-const byOrigin = (request: OutgoingRequest): string => request.url.origin;
-
 /** Validates every option once, with the option's name in each error (ERR_SLUICE_INVALID_OPTION / _UNKNOWN_OPTION). */
 export function resolveClientOptions(options: RateLimitClientOptions): ResolvedClientOptions {
   // Asserted through untyped aliases so `options` keeps its declared type.
@@ -122,9 +128,9 @@ export function resolveClientOptions(options: RateLimitClientOptions): ResolvedC
     baseMs,
     capMs,
     jitter,
-    retryable: retryPredicate(options.retry),
+    retry: retryPredicate(options.retry),
     pacing: options.pacing ?? true,
-    partition: optionalFunction(options.partition, 'partition') ?? byOrigin,
+    partition: optionalFunction(options.partition, 'partition'),
     limiter: options.limiter,
     limiterKey,
     cost: optionalFunction(options.cost, 'cost'),
@@ -136,8 +142,11 @@ export function resolveClientOptions(options: RateLimitClientOptions): ResolvedC
   };
 }
 
-function retryPredicate(retry: RateLimitClientOptions['retry']): (request: OutgoingRequest) => boolean {
-  if (retry === undefined) return (request) => IDEMPOTENT_METHODS.includes(request.method);
+/** The default `retry`: the idempotent methods. */
+export const isIdempotent = (request: OutgoingRequest): boolean => IDEMPOTENT_METHODS.includes(request.method);
+
+function retryPredicate(retry: RateLimitClientOptions['retry']): ((request: OutgoingRequest) => unknown) | undefined {
+  if (retry === undefined) return undefined;
   if (typeof retry === 'function') return retry;
   if (!Array.isArray(retry) || !retry.every((method) => typeof method === 'string' && method !== '')) {
     throw new InvalidOptionError('retry', retry, 'an array of method names or a function');

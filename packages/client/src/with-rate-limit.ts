@@ -1,12 +1,13 @@
-import { ErrorCodes, isSluiceError, sleep, type RateLimitWaitError } from '@sluice/core';
-import { RetryWaitError, type WaitBound } from './errors.js';
+import { ErrorCodes, InvalidOptionError, isSluiceError, sleep, type RateLimitWaitError } from '@sluice/core';
+import { RetryWaitError, type WaitBound, type WaitDetails } from './errors.js';
 import { callHook, type GiveUpEvent } from './events.js';
 import { parseRateLimit, type RateLimitInfo } from './headers/parse-rate-limit.js';
 import { retryAfterMs } from './headers/retry-after.js';
-import { resolveClientOptions, type OutgoingRequest, type RateLimitClientOptions, type ResolvedClientOptions } from './options.js';
+import { isIdempotent, resolveClientOptions, type OutgoingRequest, type RateLimitClientOptions, type ResolvedClientOptions } from './options.js';
 import { Pacer, type PartitionPacer } from './pacing/pacer.js';
 import { backoffDelayMs } from './retry/backoff.js';
 import { isReplayableBody } from './retry/replay.js';
+import { isBoolean, isCost, isNonEmptyString, userValue } from './user-values.js';
 
 /** Node's global fetch (undici) and anything with its signature (ky's and ofetch's `fetch` option). */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -23,10 +24,13 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
  * Resolves with the last response (a 429 too, once retries are over); rejects with
  * RetryWaitError (ERR_SLUICE_RETRY_WAIT_EXCEEDED) when a wait exceeds `maxDelayMs` or the
  * time budget, with the signal's reason when aborted (also while waiting), and with whatever
- * `fetch` or an option callback throws. Invalid options throw InvalidOptionError here.
+ * `fetch` throws. A function given in the options that throws or rejects never fails the call
+ * (see `onWarning`). Invalid arguments throw InvalidOptionError (ERR_SLUICE_INVALID_OPTION,
+ * `option` 'fetch' or the option's name) here; an `input` that is not a URL rejects the call
+ * with InvalidOptionError (`option` 'input').
  */
 export function withRateLimit<F extends FetchLike>(fetchFn: F, options: RateLimitClientOptions = {}): F {
-  if (typeof fetchFn !== 'function') throw new TypeError('withRateLimit(fetch, options): fetch must be a function');
+  if (typeof fetchFn !== 'function') throw new InvalidOptionError('fetch', fetchFn, 'a fetch function, e.g. globalThis.fetch');
   const resolved = resolveClientOptions(options);
   const pacer = resolved.pacing ? new Pacer() : undefined;
   const wrapped: FetchLike = (input, init) => send(fetchFn, resolved, pacer, input, init);
@@ -35,7 +39,9 @@ export function withRateLimit<F extends FetchLike>(fetchFn: F, options: RateLimi
 
 function describe(input: string | URL | Request, init: RequestInit | undefined): OutgoingRequest {
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
-  const url = new URL(isRequest ? input.url : input instanceof URL ? input.href : String(input));
+  const href = isRequest ? input.url : input instanceof URL ? input.href : String(input);
+  if (!URL.canParse(href)) throw new InvalidOptionError('input', input, 'an absolute URL (string or URL) or a Request');
+  const url = new URL(href);
   const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
   return { url, method, input, init };
 }
@@ -60,47 +66,54 @@ async function send(
   const startMs = Date.now();
   const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined) ?? undefined;
   const origin = request.url.origin;
-  const partitionKey = options.partition(request);
+  const onWarning = options.onWarning;
+  const partitionKey = options.partition === undefined ? origin : await userValue(options.partition, request, isNonEmptyString, origin, onWarning, 'partition');
   const pace: PartitionPacer | undefined = pacer?.partition(partitionKey);
   const limiter = options.limiter;
   let limiterKey = '';
   let cost = 1;
   if (limiter !== undefined) {
-    limiterKey = typeof options.limiterKey === 'function' ? options.limiterKey(request) : (options.limiterKey ?? partitionKey);
-    cost = options.cost?.(request) ?? 1;
+    const key = options.limiterKey;
+    limiterKey = typeof key === 'function' ? await userValue(key, request, isNonEmptyString, partitionKey, onWarning, 'limiterKey') : (key ?? partitionKey);
+    if (options.cost !== undefined) cost = await userValue(options.cost, request, isCost, 1, onWarning, 'cost');
   }
   // A Request with a body is cloned for each try, so a retry has an unread copy.
   const cloneInput = input instanceof Request && input.body !== null;
   options.retryBudget?.deposit(startMs);
   const event = (attempt: number) => ({ origin, partition: partitionKey, method: request.method, url: request.url.href, attempt });
-  const waitError = (waitMs: number, response?: Response): RetryWaitError => {
-    const left = options.timeBudgetMs - (Date.now() - startMs);
-    const bound: WaitBound = options.maxDelayMs <= left ? 'maxDelayMs' : 'timeBudgetMs';
-    return new RetryWaitError(waitMs, bound, bound === 'maxDelayMs' ? options.maxDelayMs : options.timeBudgetMs, origin, response);
+  // `leftMs`: what was left of the time budget when the wait began.
+  const waitError = (waitMs: number, leftMs: number, details: WaitDetails, response?: Response): RetryWaitError => {
+    const bound: WaitBound = options.maxDelayMs <= leftMs ? 'maxDelayMs' : 'timeBudgetMs';
+    return new RetryWaitError(waitMs, bound, bound === 'maxDelayMs' ? options.maxDelayMs : options.timeBudgetMs, origin, response, details);
   };
   let previousBackoffMs = options.baseMs;
 
   for (let attempt = 0; ; attempt++) {
-    const maxWaitMs = Math.max(0, Math.min(options.maxDelayMs, options.timeBudgetMs - (Date.now() - startMs)));
+    let leftMs = options.timeBudgetMs - (Date.now() - startMs);
+    let maxWaitMs = Math.max(0, Math.min(options.maxDelayMs, leftMs));
     if (limiter !== undefined) {
       const waitStart = Date.now();
       try {
         await limiter.acquire(limiterKey, { cost, maxWaitMs, signal });
       } catch (error) {
         if (isSluiceError(error, ErrorCodes.WAIT_EXCEEDED)) {
-          const wait = waitError((error as RateLimitWaitError).retryAfterMs);
+          const wait = waitError((error as RateLimitWaitError).retryAfterMs, leftMs, { source: 'limiter', waitedMs: Date.now() - waitStart });
           (wait as { cause?: unknown }).cause = error;
           throw wait;
         }
         throw error;
       }
-      if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart }, options.onWarning);
+      if (options.onWait !== undefined) callHook(options.onWait, { ...event(attempt), reason: 'limiter', delayMs: Date.now() - waitStart }, onWarning, 'onWait');
+      // The pacing wait has what the limiter wait left.
+      leftMs = options.timeBudgetMs - (Date.now() - startMs);
+      maxWaitMs = Math.max(0, Math.min(options.maxDelayMs, leftMs));
     }
     if (pace !== undefined) {
       const waitStart = Date.now();
-      await pace.acquire(maxWaitMs, signal, (waitMs) => waitError(waitMs));
+      const left = leftMs;
+      await pace.acquire(maxWaitMs, signal, (waitMs, waitedMs, ahead) => waitError(waitMs, left, { source: 'pacing', waitedMs, ahead }));
       const waited = Date.now() - waitStart;
-      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited }, options.onWarning);
+      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited }, onWarning, 'onWait');
     }
     let response: Response;
     try {
@@ -132,23 +145,24 @@ async function send(
       reason = 'backoff';
     }
     const giveUp = (why: GiveUpEvent['reason']): void => {
-      if (options.onGiveUp !== undefined) callHook(options.onGiveUp, { ...event(attempt), reason: why, status, delayMs }, options.onWarning);
+      if (options.onGiveUp !== undefined) callHook(options.onGiveUp, { ...event(attempt), reason: why, status, delayMs }, onWarning, 'onGiveUp');
     };
-    if (!options.retryable(request)) return giveUp('method'), response;
+    const retryable = options.retry === undefined ? isIdempotent(request) : await userValue(options.retry, request, isBoolean, isIdempotent(request), onWarning, 'retry');
+    if (!retryable) return giveUp('method'), response;
     if (!isReplayableBody(init?.body)) return giveUp('body'), response;
     if (attempt >= options.maxRetries) return giveUp('max-retries'), response;
     if (delayMs > options.maxDelayMs) {
       giveUp('max-delay');
-      throw waitError(delayMs, response);
+      throw waitError(delayMs, options.timeBudgetMs - (Date.now() - startMs), { source: 'retry' }, response);
     }
     if (Date.now() - startMs + delayMs > options.timeBudgetMs) {
       giveUp('time-budget');
-      throw new RetryWaitError(delayMs, 'timeBudgetMs', options.timeBudgetMs, origin, response);
+      throw new RetryWaitError(delayMs, 'timeBudgetMs', options.timeBudgetMs, origin, response, { source: 'retry' });
     }
     if (options.retryBudget !== undefined && !options.retryBudget.tryWithdraw()) return giveUp('retry-budget'), response;
     // Free the connection: this response's body will not be read.
     await response.body?.cancel().catch(() => undefined);
-    if (options.onRetry !== undefined) callHook(options.onRetry, { ...event(attempt + 1), reason, delayMs, status }, options.onWarning);
+    if (options.onRetry !== undefined) callHook(options.onRetry, { ...event(attempt + 1), reason, delayMs, status }, onWarning, 'onRetry');
     await sleep(delayMs, signal);
   }
 }

@@ -52,12 +52,3 @@ test('aborting while waiting for the limiter rejects with the reason', async () 
   await expect(client(`${server.url}/a`, { signal: controller.signal })).rejects.toBe(reason);
   expect(server.requests).toHaveLength(1);
 });
-
-test('a throwing cost or partition callback rejects that call only', async () => {
-  const limiter = createLimiter({ policies: [fixedWindow({ limit: 10, window: '1s' })] });
-  const bad = withRateLimit(fetch, { limiter, cost: () => { throw new Error('cost bug'); } });
-  await expect(bad(`${server.url}/a`)).rejects.toThrow('cost bug');
-  const badCost = withRateLimit(fetch, { limiter, cost: () => 0.5 });
-  await expect(badCost(`${server.url}/a`)).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'cost' });
-  expect(server.requests).toHaveLength(0);
-});

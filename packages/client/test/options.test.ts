@@ -21,8 +21,18 @@ test.each<[string, unknown, string, string]>([
 });
 
 test('fetch must be a function; options may be omitted; the result keeps fetch’s signature', () => {
-  expect(() => withRateLimit(undefined as unknown as typeof fetch)).toThrow(TypeError);
+  for (const fetchFn of [undefined, 'fetch', null, {}]) {
+    expect(() => withRateLimit(fetchFn as unknown as typeof fetch)).toThrow(expect.objectContaining({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'fetch' }));
+  }
+  expect(() => withRateLimit(fetch, null as unknown as RateLimitClientOptions)).toThrow(expect.objectContaining({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'options' }));
   const wrapped: typeof fetch = withRateLimit(fetch);
   expect(typeof wrapped).toBe('function');
   expect(withRateLimit(fetch, { retryBudget: new RetryBudget() })).toEqual(expect.any(Function));
+});
+
+test('an input that is not an absolute URL rejects the call with the typed error, nothing sent', async () => {
+  let sent = 0;
+  const client = withRateLimit(async (_input: string | URL | Request, _init?: RequestInit) => (sent++, new Response('ok')));
+  await expect(client('/relative')).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'input' });
+  expect(sent).toBe(0);
 });

@@ -2,11 +2,17 @@ import { MAX_TIMER_MS } from '@sluice/core';
 import type { RateLimitInfo } from '../headers/parse-rate-limit.js';
 import { PolicyPace } from './policy-pace.js';
 
-/** Made when a request's turn is further away than it may wait; `waitMs` is that distance. */
-export type WaitTooLong = (waitMs: number) => Error;
+/**
+ * Made when a request's turn is further away than it may wait. `waitMs`: the whole wait its turn
+ * needs, from when it was queued (ms); `waitedMs`: how much of that had passed; `ahead`:
+ * requests queued ahead of it.
+ */
+export type WaitTooLong = (waitMs: number, waitedMs: number, ahead: number) => Error;
 
 interface Waiter {
   readonly enqueuedAtMs: number;
+  /** Its place in the queue has been checked against `maxWaitMs` (see `refuseDoomed`). */
+  checked: boolean;
   readonly maxWaitMs: number;
   readonly signal: AbortSignal | undefined;
   readonly tooLong: WaitTooLong;
@@ -30,10 +36,16 @@ export class PartitionPacer {
   private holdUntilMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAtMs = 0;
+  /** Waiters queued while the pace was unknown, not yet checked against their `maxWaitMs`. */
+  private unchecked = 0;
 
   /**
-   * Resolves when the request may be sent (then call `record` with its answer, or `abandon`). Rejects with `tooLong(wait)` when its turn is more than `maxWaitMs` away, and
-   * with `signal.reason` when aborted while queued.
+   * Resolves when the request may be sent (then call `record` with its answer, or `abandon`).
+   * Rejects with `tooLong(...)` when its turn is more than `maxWaitMs` after it was queued:
+   * decided when it is queued (its place in the queue at the pace the server's reports give,
+   * after any hold), or, while nothing is known yet, as soon as the first answer tells; and
+   * again when it reaches the head, should the server have slowed down since. Rejects with
+   * `signal.reason` when aborted while queued.
    */
   acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -43,17 +55,19 @@ export class PartitionPacer {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { enqueuedAtMs: nowMs, maxWaitMs, signal, tooLong, resolve, reject, onAbort: undefined };
+      const waiter: Waiter = { enqueuedAtMs: nowMs, checked: false, maxWaitMs, signal, tooLong, resolve, reject, onAbort: undefined };
       if (signal !== undefined) {
         waiter.onAbort = () => {
           const index = this.queue.indexOf(waiter);
           if (index >= 0) this.queue.splice(index, 1);
+          if (!waiter.checked) this.unchecked--;
           reject(signal.reason);
           this.pump();
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
       this.queue.push(waiter);
+      this.unchecked++;
       this.pump();
     });
   }
@@ -77,6 +91,8 @@ export class PartitionPacer {
         pace.resync(policy, nowMs, this.inFlight, this.admitted, denied, retryAfterMs);
       }
     }
+    // A 429 or a Retry-After slows the pace: every place in the queue is estimated again.
+    if (denied || retryAfterMs !== undefined) this.recheckAll();
     this.pump();
   }
 
@@ -120,25 +136,73 @@ export class PartitionPacer {
       const at = this.nextAtMs(nowMs);
       if (Number.isNaN(at)) return;
       if (at <= nowMs) {
-        this.queue.shift();
-        this.settle(head);
+        this.take(0);
         this.release(nowMs);
         head.resolve();
         continue;
       }
       if (at - head.enqueuedAtMs > head.maxWaitMs) {
-        this.queue.shift();
-        this.settle(head);
-        head.reject(head.tooLong(at - nowMs));
+        this.take(0);
+        head.reject(head.tooLong(at - head.enqueuedAtMs, nowMs - head.enqueuedAtMs, 0));
         continue;
       }
+      if (this.unchecked > 0) this.refuseDoomed(nowMs);
       this.wakeAt(at, nowMs);
       return;
     }
   }
 
-  private settle(waiter: Waiter): void {
-    if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+  /**
+   * Fails fast every unchecked waiter whose turn, estimated from its place in the queue, falls
+   * beyond its `maxWaitMs`, rather than letting it wait most of that time and fail anyway. The
+   * estimate errs early (it assumes no 429 and no slower report to come), so it never refuses a
+   * request that would have gone in time; the head check in `pump` catches the rest.
+   */
+  private refuseDoomed(nowMs: number): void {
+    let ahead = 0;
+    for (let i = 0; i < this.queue.length; ) {
+      const waiter = this.queue[i]!;
+      if (!waiter.checked) {
+        const at = this.estimateAtMs(nowMs, ahead);
+        if (Number.isNaN(at)) return;
+        waiter.checked = true;
+        this.unchecked--;
+        if (at - waiter.enqueuedAtMs > waiter.maxWaitMs) {
+          this.take(i);
+          waiter.reject(waiter.tooLong(at - waiter.enqueuedAtMs, nowMs - waiter.enqueuedAtMs, ahead));
+          continue;
+        }
+      }
+      ahead++;
+      i++;
+    }
+  }
+
+  private recheckAll(): void {
+    for (const waiter of this.queue) waiter.checked = false;
+    this.unchecked = this.queue.length;
+  }
+
+  /** When the request with `ahead` requests queued before it may go, at the earliest; NaN when unknown. */
+  private estimateAtMs(nowMs: number, ahead: number): number {
+    if (!this.answered) return Number.NaN;
+    let at = Math.max(nowMs, this.holdUntilMs);
+    for (const pace of this.policies.values()) {
+      const next = pace.estimateAtMs(at, ahead);
+      if (Number.isNaN(next)) return Number.NaN;
+      if (next > at) at = next;
+    }
+    return at;
+  }
+
+  /** Removes the waiter at `index` from the queue, to be resolved or rejected by the caller. */
+  private take(index: number): void {
+    const [waiter] = this.queue.splice(index, 1);
+    if (waiter!.onAbort !== undefined) waiter!.signal!.removeEventListener('abort', waiter!.onAbort);
+    if (!waiter!.checked) {
+      waiter!.checked = true;
+      this.unchecked--;
+    }
   }
 
   private wakeAt(atMs: number, nowMs: number): void {

@@ -71,6 +71,23 @@ export class PolicyPace {
     return at;
   }
 
+  /**
+   * The earliest time the request with `ahead` others queued before it may go, as the pace
+   * stands (nextAtMs when `ahead` is 0); NaN when only an answer can tell. Each request ahead
+   * takes one unit of the level, then of the refill, or one spread interval.
+   */
+  estimateAtMs(nowMs: number, ahead: number): number {
+    let at = Math.max(nowMs, this.holdUntilMs);
+    const need = ahead + 1 - this.current(at);
+    if (need > 0) {
+      if (this.ratePerMs !== undefined) at += need / this.ratePerMs;
+      else if (this.resetAtMs !== undefined && this.resetAtMs > at) at = this.resetAtMs;
+      else return Number.NaN;
+    }
+    if (this.spreadIntervalMs > 0) at = Math.max(at, this.spreadNextMs + ahead * this.spreadIntervalMs);
+    return at;
+  }
+
   /** One request sent now. */
   take(nowMs: number): void {
     this.level = this.current(nowMs) - 1;
