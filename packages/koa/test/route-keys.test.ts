@@ -86,3 +86,87 @@ describe('Koa: route-scoped keys follow the router', () => {
     expect(calls).toHaveLength(2);
   });
 });
+
+describe('Koa: route-scoped keys inside router.use() key on the matched route, not the use layer', () => {
+  const limited = (seen: string[]) => {
+    const routeKey = keys.ip({ route: true, method: true });
+    return rateLimit({
+      key: (ctx) => {
+        const key = routeKey(ctx);
+        seen.push(key);
+        return key;
+      },
+      policies: [fixedWindow({ limit: 2, window: '15m' })],
+    });
+  };
+
+  it.each([[''], ['/api']])('router.use() with prefix %j: /login and /signup have their own buckets', async (prefix) => {
+    const seen: string[] = [];
+    const { server, calls } = app(
+      (_koa, router, calls) => {
+        router.use(limited(seen));
+        router.post('/login', record(calls));
+        router.post('/signup', record(calls));
+      },
+      prefix === '' ? undefined : { prefix },
+    );
+    for (let i = 0; i < 2; i++) expect(await statusOf(server, `${prefix}/login`)).toEqual([`${prefix}/login`, 200]);
+    expect(await statusOf(server, `${prefix}/login`)).toEqual([`${prefix}/login`, 429]);
+    // Before the fix every route under the router shared the use layer's bucket: this was 429.
+    expect(await statusOf(server, `${prefix}/signup`)).toEqual([`${prefix}/signup`, 200]);
+    expect(await statusOf(server, `${prefix}/login/`)).toEqual([`${prefix}/login/`, 429]);
+    expect(calls).toHaveLength(3);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map((key) => key.split(' ')[1]))).toEqual(new Set([`${prefix}/login`, `${prefix}/signup`]));
+  });
+
+  it('nested routers: the inner route, with both prefixes', async () => {
+    const seen: string[] = [];
+    const koa = new Koa();
+    const outer = new Router();
+    const inner = new Router();
+    const calls: string[] = [];
+    inner.use(limited(seen));
+    inner.post('/login', record(calls));
+    inner.post('/signup', record(calls));
+    outer.use('/api', inner.routes());
+    koa.use(outer.routes());
+    const server = koa.callback();
+    for (let i = 0; i < 2; i++) expect(await statusOf(server, '/api/login')).toEqual(['/api/login', 200]);
+    expect(await statusOf(server, '/api/login')).toEqual(['/api/login', 429]);
+    expect(await statusOf(server, '/api/signup')).toEqual(['/api/signup', 200]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen.map((key) => key.split(' ')[1]))).toEqual(new Set(['/api/login', '/api/signup']));
+  });
+});
+
+describe('@koa/router with a prefix skips router.use() middleware when the prefix is respelled', () => {
+  // The hazard docs/koa.md and docs/client-keys.md warn about: the route still answers.
+  it('router.use() under prefix /api: POST /API/login reaches the handler without the limiter', async () => {
+    const { server, calls } = app(
+      (_koa, router, calls) => {
+        router.use(rateLimit({ key: keys.ip({ route: true, method: true }), policies }));
+        router.post('/login', record(calls));
+      },
+      { prefix: '/api' },
+    );
+    await exhaustLogin(server, '/api/login');
+    expect(await statusOf(server, '/API/login')).toEqual(['/API/login', 200]);
+    expect(calls).toEqual(['/api/login', '/api/login', '/api/login', '/API/login']);
+  });
+
+  it.each([
+    ['app.use() before the router', (koa: Koa, router: Router, calls: string[]) => {
+      koa.use(rateLimit({ key: keys.ip({ route: true, method: true }), policies }));
+      router.post('/login', record(calls));
+    }],
+    ['the route itself', (_koa: Koa, router: Router, calls: string[]) => {
+      router.post('/login', rateLimit({ key: keys.ip({ route: true, method: true }), policies }), record(calls));
+    }],
+  ])('the recommended placement, %s, limits every spelling the router answers', async (_placement, build) => {
+    const { server, calls } = app(build, { prefix: '/api' });
+    await exhaustLogin(server, '/api/login');
+    for (const path of ['/API/login', '/Api/Login/', '/api/LOGIN']) expect(await statusOf(server, path)).toEqual([path, 429]);
+    expect(calls).toHaveLength(3);
+  });
+});
