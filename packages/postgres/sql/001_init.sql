@@ -20,7 +20,11 @@ CREATE INDEX IF NOT EXISTS "sluice_state_expires_at_idx" ON "public"."sluice_sta
 
 INSERT INTO "public"."sluice_state_migrations" (version) VALUES (1) ON CONFLICT (version) DO NOTHING;
 
--- Sluice PostgresStore functions, version 2 (CREATE OR REPLACE: safe to run again).
+-- Sluice PostgresStore, version 2 (IF NOT EXISTS, CREATE OR REPLACE: safe to run again).
+
+-- The latest single-statement decision on this row: its clock reading in us, or -1 - that
+-- reading when it denied. Bookkeeping only: no decision reads it back.
+ALTER TABLE "public"."sluice_state" ADD COLUMN IF NOT EXISTS decided_us bigint;
 
 CREATE OR REPLACE FUNCTION "public"."sluice_state_decide"(
   p_base text,               -- '<prefix>:{<clientKey>}'; a state key is p_base || ':' || policy id
@@ -345,7 +349,8 @@ BEGIN
     -- changes at most once a second per key, and most updates of a busy key leave the
     -- indexed column alone (a HOT update: no new index entries).
     v_expires := v_expires + 999999 - (((v_expires + 999999) % 1000000) + 1000000) % 1000000;
-    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires)::"public"."sluice_state";
+    -- decided_us (last) is the upsert's bookkeeping (sql/upsert.ts): the UPDATE below leaves it alone.
+    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires, NULL)::"public"."sluice_state";
   END LOOP;
 
   IF p_mode = MODE_REFUND OR (p_mode = MODE_CONSUME AND v_all_allowed) THEN

@@ -19,7 +19,6 @@ import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { buildPlan, type PolicyPlan, type UpsertPlan } from './policy-plan.js';
 import { objectNames, type ObjectNames } from './sql/names.js';
-import { freshFigures, parseFigures } from './sql/upsert.js';
 import { statementName } from './statement-name.js';
 import { sweepExpired, SweepTimer, type SweepOptions } from './sweeper.js';
 
@@ -89,7 +88,8 @@ export class PostgresStore implements Store {
     if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek' or 'refund'");
     const cost = Math.min(request.cost, MAX_COST);
     const upsert = plan.upsert;
-    if (upsert !== undefined && mode === MODE_CODES.consume) {
+    // The upsert records a denial as a negative time, so it takes times from the epoch on.
+    if (upsert !== undefined && mode === MODE_CODES.consume && !(request.nowMs! < 0)) {
       // A cost above the limit never passes and charges nothing: a peek reports exactly its figures.
       if (cost > upsert.policy.limit) mode = MODE_CODES.peek;
       else return this.consumeOne(upsert, request.key + upsert.suffix, cost, request.nowMs);
@@ -127,13 +127,12 @@ export class PostgresStore implements Store {
       rowMode: 'array',
       values: [key, cost, nowMs === undefined ? null : msToMicros(nowMs)],
     };
-    let decision: unknown;
+    let figures: number[];
     try {
-      decision = (await this.run(query))[0];
+      figures = (await this.run(query)) as number[];
     } catch (error) {
       throw storeFailure(error, this.names);
     }
-    const figures = typeof decision === 'string' && decision !== '' ? parseFigures(decision) : freshFigures(upsert.policy, cost);
     return [decodeResult(upsert.policy, figures, 0)];
   }
 

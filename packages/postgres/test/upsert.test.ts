@@ -1,12 +1,10 @@
 import { baseKey, fixedWindow, leakyBucket, slidingWindow, tokenBucket, type Policy } from '@sluice/core';
-import pg from 'pg';
-import { PostgresStore } from '../src';
-import { DECISION_SETTING } from '../src/sql/upsert';
 import { useMigratedStore } from './harness/migrated-store';
 
 // The single-policy consume (fixed window, token and leaky bucket) is one plain upsert: it
 // never calls the decision function, never leaves a row for a request that wrote nothing,
-// and a denial leaves the stored state exactly as it was.
+// and a denial leaves the stored state exactly as it was (only `decided_us`, the statement's
+// record of its own decision, changes).
 
 const t = useMigratedStore(10);
 
@@ -73,24 +71,6 @@ test('expiry is rounded up to a whole second, so a busy key updates without touc
   expect(first).toMatchObject({ time_us: '10000250', units: '1', expires_at: '12000000' });
   await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 10_900 });
   expect(await stateRow(key + ':' + policy.id)).toEqual({ ...first, units: '2' });
-});
-
-test('the decision setting is transaction-local: nothing of it is left on the connection', async () => {
-  // One connection, so the check runs where the decisions ran.
-  const pool = new pg.Pool({ connectionString: t.db.connectionString, max: 1 });
-  const store = new PostgresStore({ pool, schema: t.db.schema, sweepIntervalMs: false });
-  try {
-    const policies = [tokenBucket({ capacity: 5, refillPerSecond: 1 })];
-    const key = baseKey('setting', 'a');
-    const first = await store.consume({ key, policies, cost: 1, mode: 'consume' });
-    const second = await store.consume({ key, policies, cost: 1, mode: 'consume' });
-    expect([first[0]!.remaining, second[0]!.remaining]).toEqual([4, 3]);
-    const left = await pool.query(`SELECT coalesce(current_setting($1, true), '') AS value`, [DECISION_SETTING]);
-    expect(left.rows).toEqual([{ value: '' }]);
-  } finally {
-    await store.close();
-    await pool.end();
-  }
 });
 
 test('the other algorithms keep the decision function (sliding window still decides)', async () => {

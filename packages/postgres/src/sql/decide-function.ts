@@ -346,7 +346,8 @@ BEGIN
     -- changes at most once a second per key, and most updates of a busy key leave the
     -- indexed column alone (a HOT update: no new index entries).
     v_expires := v_expires + 999999 - (((v_expires + 999999) % 1000000) + 1000000) % 1000000;
-    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires)::${table};
+    -- decided_us (last) is the upsert's bookkeeping (sql/upsert.ts): the UPDATE below leaves it alone.
+    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires, NULL)::${table};
   END LOOP;
 
   IF p_mode = MODE_REFUND OR (p_mode = MODE_CONSUME AND v_all_allowed) THEN

@@ -49,12 +49,18 @@ INSERT INTO ${names.qualifiedMigrations} (version) VALUES (1) ON CONFLICT (versi
 }
 
 /**
- * The decision and sweep functions. Version 1 created them too (with bare algorithm and mode
- * codes, and a clock read twice); version 2 replaces them with the named-constant, one-reading
- * form, so a database migrated by an earlier build is brought up to date.
+ * Version 2: the `decided_us` column the single-policy upsert records its decision in
+ * (sql/upsert.ts; adding a nullable column without a default rewrites nothing), and the
+ * decision and sweep functions. Version 1 created the functions too (with bare algorithm and
+ * mode codes, and a clock read twice); this replaces them, so a database migrated by an
+ * earlier build is brought up to date.
  */
 function functionsSql({ names }: MigrationSettings): string {
-  return `-- Sluice PostgresStore functions, version 2 (CREATE OR REPLACE: safe to run again).
+  return `-- Sluice PostgresStore, version 2 (IF NOT EXISTS, CREATE OR REPLACE: safe to run again).
+
+-- The latest single-statement decision on this row: its clock reading in us, or -1 - that
+-- reading when it denied. Bookkeeping only: no decision reads it back.
+ALTER TABLE ${names.qualifiedTable} ADD COLUMN IF NOT EXISTS decided_us bigint;
 
 ${decideFunctionSql(names)}
 
