@@ -13,42 +13,87 @@ import {
   limitedResponse,
   tokenBucket,
   writeRateLimitHeaders,
+  RateLimitMemberCache,
+  decisionOf,
+  kPolicySet,
+  type DecisionCarrier,
+  type HttpFramework,
   type RateLimitOutcome,
   type RequestAccess,
   type SluiceWarning,
+  type StackedOutcome,
 } from '@sluice/core';
 
-// A plain request shape: the engine is framework-agnostic; the adapters' own tests use real frameworks.
-interface PlainRequest {
+// A plain request that is also its own response record: the engine is framework-agnostic; the
+// adapters' own tests use real frameworks.
+interface Exchange {
   ip: string;
   headers: Record<string, string | undefined>;
+  written: Record<string, string>;
+  carrier: DecisionCarrier;
+  rateLimit?: Decision;
+  status?: number;
+  body?: string;
+  ended?: 'proceed' | 'fail' | 'denied';
+  error?: unknown;
+  refund?: RateLimitOutcome;
 }
-const access: RequestAccess<PlainRequest> = {
+const access: RequestAccess<Exchange> = {
   ip: (req) => req.ip,
   socketIp: (req) => req.ip,
   header: (req, name) => req.headers[name],
   method: () => 'GET',
   route: () => '/',
 };
-const request = (ip = '1.2.3.4', headers: Record<string, string> = {}): PlainRequest => ({ ip, headers });
+/** The primitives a framework gives the engine, recording what the flow did. */
+const plain: HttpFramework<Exchange, Exchange, undefined, (req: Exchange) => void> = {
+  carrier: (req) => req.carrier,
+  expose: (req, carrier) => {
+    req.rateLimit = decisionOf(carrier);
+  },
+  setHeader: (res, name, value) => {
+    res.written[name] = value;
+  },
+  proceed: (req) => (req.ended = 'proceed'),
+  fail: (req, res, next, error) => {
+    req.ended = 'fail';
+    req.error = error;
+  },
+  sendProblem: (req, res, status, body) => {
+    req.status = status;
+    req.body = body;
+  },
+  callOnLimited: (onLimited, req, res, status) => {
+    req.status = status;
+    onLimited(req);
+  },
+  denied: (req) => (req.ended = 'denied'),
+  raw: () => ({ socket: { destroyed: false } }) as never,
+  abandon: () => {},
+  afterResponse: (req, res, engine, outcome) => {
+    req.refund = outcome;
+  },
+};
+const request = (ip = '1.2.3.4', headers: Record<string, string> = {}): Exchange => ({ ip, headers, written: {}, carrier: {} });
 const minute = (limit: number, name = 'minute') => fixedWindow({ name, limit, window: '1m' });
-
-function headersOf(outcome: RateLimitOutcome, format: 'draft-10' | 'draft-7' | 'draft-6' | false, legacy = false) {
-  const written: Record<string, string> = {};
-  writeRateLimitHeaders(written, (target, name, value) => (target[name] = value), outcome, format, legacy);
-  return written;
+/** Runs one request through the engine; returns the exchange and what `handle` returned. */
+function send<O>(engine: RateLimitEngine<Exchange, O>, req = request()): { req: Exchange; returned: unknown } {
+  const returned = engine.handle(plain as unknown as HttpFramework<Exchange, Exchange, undefined, O>, req, req, undefined);
+  return { req, returned };
 }
 
 describe('RateLimitEngine', () => {
   it('decides synchronously on the memory store: no promise on the hot path', () => {
     const engine = new RateLimitEngine({ policies: [minute(2)] }, access);
-    const outcome = engine.evaluate(request());
-    expect(isThenable(outcome)).toBe(false);
-    expect((outcome as RateLimitOutcome).decision).toMatchObject({ allowed: true, remaining: 1 });
+    const { req, returned } = send(engine);
+    expect(isThenable(returned)).toBe(false);
+    expect(req.ended).toBe('proceed');
+    expect(req.rateLimit).toMatchObject({ allowed: true, remaining: 1 });
+    expect(req.written).toEqual({ 'RateLimit-Policy': '"minute";q=2;w=60', RateLimit: '"minute";r=1;t=60' });
   });
 
   it('continues asynchronously from whichever step returns a promise', async () => {
-    const engine = new RateLimitEngine<PlainRequest>(
+    const engine = new RateLimitEngine<Exchange>(
       {
         policies: async () => [minute(2)],
         key: async (req) => `k=${req.ip}`,
@@ -57,55 +102,69 @@ describe('RateLimitEngine', () => {
       },
       access,
     );
-    const outcome = engine.evaluate(request());
-    expect(isThenable(outcome)).toBe(true);
-    expect((await outcome)!.decision).toMatchObject({ allowed: true, remaining: 0 });
+    const { req, returned } = send(engine);
+    expect(isThenable(returned)).toBe(true);
+    await returned;
+    expect(req.ended).toBe('proceed');
+    expect(req.rateLimit).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  it('returns undefined for skipped requests', async () => {
-    const engine = new RateLimitEngine<PlainRequest>({ policies: [minute(2)], skip: (req) => req.ip === '10.0.0.1' }, access);
-    expect(engine.evaluate(request('10.0.0.1'))).toBeUndefined();
+  it('lets skipped requests through uncounted and without headers', () => {
+    const engine = new RateLimitEngine<Exchange>({ policies: [minute(2)], skip: (req) => req.ip === '10.0.0.1' }, access);
+    const { req } = send(engine, request('10.0.0.1'));
+    expect(req).toMatchObject({ ended: 'proceed', written: {} });
+    expect(req.rateLimit).toBeUndefined();
+    expect(send(engine, request('1.2.3.4')).req.rateLimit).toMatchObject({ remaining: 1 });
   });
 
   it('compiles each policies array once, however many requests use it', () => {
     const free = [minute(1, 'free')];
     const paid = [minute(3, 'paid')];
-    const engine = new RateLimitEngine<PlainRequest>({ policies: (req) => (req.headers['x-plan'] === 'paid' ? paid : free) }, access);
-    const first = engine.evaluate(request('1.1.1.1', { 'x-plan': 'paid' })) as RateLimitOutcome;
-    const second = engine.evaluate(request('2.2.2.2', { 'x-plan': 'paid' })) as RateLimitOutcome;
-    const third = engine.evaluate(request('3.3.3.3')) as RateLimitOutcome;
-    expect(second.policySet).toBe(first.policySet);
-    expect(third.policySet).not.toBe(first.policySet);
+    const engine = new RateLimitEngine<Exchange>({ policies: (req) => (req.headers['x-plan'] === 'paid' ? paid : free) }, access);
+    const setOf = (req: Exchange) => send(engine, req).req.carrier[kPolicySet]!;
+    const first = setOf(request('1.1.1.1', { 'x-plan': 'paid' }));
+    const second = setOf(request('2.2.2.2', { 'x-plan': 'paid' }));
+    const third = setOf(request('3.3.3.3'));
+    expect(second).toBe(first);
+    expect(third).not.toBe(first);
     // One store behind every tier.
-    expect(third.policySet.limiter.store).toBe(first.policySet.limiter.store);
+    expect(third.limiter.store).toBe(first.limiter.store);
   });
 
   it('warns once when policies() keeps returning new arrays', () => {
     const warnings: SluiceWarning[] = [];
-    const engine = new RateLimitEngine<PlainRequest>(
-      { policies: () => [minute(5)], onWarning: (warning) => warnings.push(warning) },
-      access,
-    );
-    for (let i = 0; i < 1500; i++) engine.evaluate(request());
+    const engine = new RateLimitEngine<Exchange>({ policies: () => [minute(5)], onWarning: (warning) => warnings.push(warning) }, access);
+    for (let i = 0; i < 1500; i++) send(engine);
     expect(warnings.map((warning) => warning.code)).toEqual(['SLUICE_POLICY_ARRAYS_NOT_REUSED']);
   });
 
-  it('refuses an empty key with ERR_SLUICE_NO_CLIENT_KEY', () => {
-    const engine = new RateLimitEngine<PlainRequest>({ policies: [minute(2)], key: () => '' }, access);
-    expect(() => engine.evaluate(request())).toThrow(expect.objectContaining({ code: ErrorCodes.NO_CLIENT_KEY }));
+  it('hands an empty key to the framework as ERR_SLUICE_NO_CLIENT_KEY', () => {
+    const engine = new RateLimitEngine<Exchange>({ policies: [minute(2)], key: () => '' }, access);
+    const { req } = send(engine);
+    expect(req.ended).toBe('fail');
+    expect(req.error).toMatchObject({ code: ErrorCodes.NO_CLIENT_KEY });
+  });
+
+  it('never charges a request twice through the same limiter', () => {
+    const engine = new RateLimitEngine<Exchange>({ policies: [minute(5)] }, access);
+    const req = request();
+    send(engine, req);
+    send(engine, req);
+    expect(req.rateLimit).toMatchObject({ remaining: 4 });
+    expect(send(engine).req.rateLimit).toMatchObject({ remaining: 3 });
   });
 
   it('refunds only when refund(status) says so, and never a degraded decision', () => {
     const store = new MemoryStore();
-    const engine = new RateLimitEngine<PlainRequest>({ store, policies: [minute(2)], refund: (status) => status < 400 }, access);
-    const outcome = engine.evaluate(request()) as RateLimitOutcome;
+    const engine = new RateLimitEngine<Exchange>({ store, policies: [minute(2)], refund: (status) => status < 400 }, access);
+    const outcome = send(engine).req.refund!;
     engine.afterResponse(outcome, 500);
-    expect((engine.evaluate(request()) as RateLimitOutcome).decision.remaining).toBe(0);
+    expect(send(engine).req.rateLimit!.remaining).toBe(0);
     engine.afterResponse(outcome, 200);
-    expect((engine.evaluate(request()) as RateLimitOutcome).decision.remaining).toBe(0);
+    expect(send(engine).req.rateLimit!.remaining).toBe(0);
     const degraded = { ...outcome, decision: { ...outcome.decision, degraded: 'timeout' as const } };
     engine.afterResponse(degraded, 200);
-    expect((engine.evaluate(request()) as RateLimitOutcome).decision.allowed).toBe(false);
+    expect(send(engine).req.rateLimit!.allowed).toBe(false);
   });
 });
 
@@ -134,31 +193,33 @@ describe('option validation (once, at construction)', () => {
   it('accepts a limiter built elsewhere', () => {
     const limiter = createLimiter({ policies: [minute(1)] });
     const engine = new RateLimitEngine({ limiter }, access);
-    expect((engine.evaluate(request()) as RateLimitOutcome).policySet.limiter).toBe(limiter);
+    expect(send(engine).req.carrier[kPolicySet]!.limiter).toBe(limiter);
   });
 });
 
 describe('response headers and problem bodies', () => {
-  /** The outcome of the last of `times` identical requests. */
-  const outcomeFor = (policies: Parameters<typeof createLimiter>[0]['policies'], cost = 1, times = 1) => {
-    const engine = new RateLimitEngine({ policies, cost: () => cost }, access);
-    let outcome!: RateLimitOutcome;
-    for (let i = 0; i < times; i++) outcome = engine.evaluate(request()) as RateLimitOutcome;
-    return outcome;
+  type Policies = Parameters<typeof createLimiter>[0]['policies'];
+  /** The exchange of the last of `times` identical requests. */
+  const last = (options: { policies: Policies; headers?: 'draft-10' | 'draft-7' | 'draft-6'; limiter?: never }, cost = 1, times = 1) => {
+    const engine = new RateLimitEngine<Exchange>({ ...options, cost: () => cost }, access);
+    let req!: Exchange;
+    for (let i = 0; i < times; i++) req = send(engine).req;
+    return req;
   };
 
   it('writes draft-10 fields for every policy, and Retry-After on denial', () => {
-    const outcome = outcomeFor([tokenBucket({ name: 'burst', capacity: 1, refillPerSecond: 0.5 }), minute(10, 'minute')], 1, 2);
-    const headers = headersOf(outcome, 'draft-10');
-    expect(headers['RateLimit-Policy']).toBe('"burst";q=1;w=2, "minute";q=10;w=60');
-    expect(headers['RateLimit']).toBe('"burst";r=0;t=2, "minute";r=9;t=60');
-    expect(headers['Retry-After']).toBe('2');
+    const req = last({ policies: [tokenBucket({ name: 'burst', capacity: 1, refillPerSecond: 0.5 }), minute(10, 'minute')] }, 1, 2);
+    expect(req.written['RateLimit-Policy']).toBe('"burst";q=1;w=2, "minute";q=10;w=60');
+    expect(req.written['RateLimit']).toBe('"burst";r=0;t=2, "minute";r=9;t=60');
+    expect(req.written['Retry-After']).toBe('2');
+    expect(req.status).toBe(429);
+    expect(JSON.parse(req.body!)).toMatchObject({ 'violated-policies': ['burst'], retryAfter: 2 });
   });
 
   it('gives draft-6/7 the binding policy only', () => {
-    const outcome = outcomeFor([minute(5, 'minute'), fixedWindow({ name: 'hour', limit: 100, window: '1h' })]);
-    expect(headersOf(outcome, 'draft-7')).toEqual({ 'RateLimit-Policy': '5;w=60', RateLimit: 'limit=5, remaining=4, reset=60' });
-    expect(headersOf(outcome, 'draft-6')).toEqual({
+    const policies = () => [minute(5, 'minute'), fixedWindow({ name: 'hour', limit: 100, window: '1h' })];
+    expect(last({ policies: policies(), headers: 'draft-7' }).written).toEqual({ 'RateLimit-Policy': '5;w=60', RateLimit: 'limit=5, remaining=4, reset=60' });
+    expect(last({ policies: policies(), headers: 'draft-6' }).written).toEqual({
       'RateLimit-Policy': '5;w=60',
       'RateLimit-Limit': '5',
       'RateLimit-Remaining': '4',
@@ -166,24 +227,57 @@ describe('response headers and problem bodies', () => {
     });
   });
 
-  it('gives a degraded decision RateLimit-Policy only (no unmeasured figures)', () => {
+  it('gives a degraded decision RateLimit-Policy only (no unmeasured figures), and a 503', () => {
     const limiter = createLimiter({
       policies: [minute(5)],
       store: { algorithms: ['fixed-window'], consume: () => { throw new Error('down'); }, reset: () => {} },
       onStoreError: 'deny',
     });
-    const outcome = new RateLimitEngine({ limiter }, access).evaluate(request()) as RateLimitOutcome;
-    expect(headersOf(outcome, 'draft-10', true)).toEqual({ 'RateLimit-Policy': '"minute";q=5;w=60', 'Retry-After': '1' });
-    expect(limitedResponse(outcome)).toMatchObject({ status: 503, problem: { degraded: 'store-error', retryAfter: 1 } });
+    const { req } = send(new RateLimitEngine({ limiter, legacyHeaders: true }, access));
+    expect(req.written).toEqual({ 'RateLimit-Policy': '"minute";q=5;w=60', 'Retry-After': '1' });
+    expect(req.status).toBe(503);
+    expect(JSON.parse(req.body!)).toMatchObject({ status: 503, degraded: 'store-error', retryAfter: 1 });
+    expect(limitedResponse({ decision: req.rateLimit!, cost: 1 }).status).toBe(503);
   });
 
   it('answers a cost above the quota with 429, no Retry-After and no retryAfter member', () => {
-    const outcome = outcomeFor([minute(5)], 6);
-    expect(headersOf(outcome, 'draft-10')['Retry-After']).toBeUndefined();
-    const { status, problem } = limitedResponse(outcome);
-    expect(status).toBe(429);
+    const req = last({ policies: [minute(5)] }, 6);
+    expect(req.written['Retry-After']).toBeUndefined();
+    expect(req.status).toBe(429);
+    const problem = JSON.parse(req.body!);
     expect(problem).not.toHaveProperty('retryAfter');
     expect(problem.detail).toContain('can never pass');
+  });
+
+  it('lets onLimited answer a denial, with the status already set', () => {
+    const seen: number[] = [];
+    const engine = new RateLimitEngine<Exchange, (req: Exchange) => void>({ policies: [minute(1)], onLimited: (req) => seen.push(req.status!) }, access);
+    send(engine);
+    const { req } = send(engine);
+    expect(req.ended).toBe('denied');
+    expect(req.body).toBeUndefined();
+    expect(seen).toEqual([429]);
+  });
+});
+
+describe('draft-10 RateLimit member cache', () => {
+  it('answers every (remaining, reset) pair with the value built from scratch, whatever came before', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 2000 }), fc.nat({ max: 90_000 })), { minLength: 1, maxLength: 300 }),
+        (pairs) => {
+          const cache = new RateLimitMemberCache('burst');
+          for (const [remaining, reset] of pairs) expect(cache.get(remaining, reset)).toBe(`"burst";r=${remaining};t=${reset}`);
+        },
+      ),
+    );
+  });
+
+  it('reuses one string for a pair it has seen', () => {
+    const cache = new RateLimitMemberCache('m');
+    const first = cache.get(7, 60);
+    cache.get(8, 60);
+    expect(cache.get(7, 60)).toBe(first);
   });
 });
 
@@ -205,7 +299,7 @@ describe('stacked outcomes (several middlewares on one request)', () => {
     fc.assert(
       fc.property(fc.array(decisionArb, { minLength: 2, maxLength: 6 }), (decisions) => {
         const policySet = compilePolicySet(createLimiter({ policies: [minute(50, 'p')] }));
-        const outcomes = decisions.map((decision): RateLimitOutcome => ({ decision, policySet, key: 'k', cost: 1 }));
+        const outcomes = decisions.map((decision): StackedOutcome => ({ decision, policySet }));
         const binding = bindingOutcome(outcomes).decision;
         const denied = decisions.filter((decision) => !decision.allowed);
         if (denied.length > 0) {
@@ -215,7 +309,8 @@ describe('stacked outcomes (several middlewares on one request)', () => {
           expect(binding.remaining).toBe(Math.min(...decisions.map((decision) => decision.remaining)));
         }
         const written: Record<string, string> = {};
-        writeRateLimitHeaders(written, (target, name, value) => (target[name] = value), outcomes.at(-1)!, 'draft-10', false, outcomes);
+        const { policySet: lastSet, decision: lastDecision } = outcomes.at(-1)!;
+        writeRateLimitHeaders(written, (target, name, value) => (target[name] = value), lastSet, lastDecision, 'draft-10', false, outcomes);
         const finite = denied.map((decision) => decision.retryAfterMs).filter((ms) => ms !== Infinity);
         expect(written['Retry-After']).toBe(finite.length === 0 ? undefined : String(Math.max(1, Math.ceil(Math.max(...finite) / 1000))));
         expect(written['RateLimit-Policy']!.split(', ')).toHaveLength(decisions.length);

@@ -1,11 +1,4 @@
-import {
-  PROBLEM_CONTENT_TYPE,
-  clientGone,
-  isThenable,
-  type HeaderSink,
-  type RateLimitEngine,
-  type RateLimitOutcome,
-} from '@sluice/core';
+import { PROBLEM_CONTENT_TYPE, kDecision, type DecisionCarrier, type HttpFramework, type RateLimitEngine, type RateLimitOutcome } from '@sluice/core';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { FastifyOnLimited } from './options.js';
 
@@ -16,101 +9,50 @@ type RequestWithOutcome = FastifyRequest & { [kOutcome]: RateLimitOutcome | null
 
 export type FastifyEngine = RateLimitEngine<FastifyRequest, FastifyOnLimited>;
 
-/** Called once a denial's response is sent (the async hook resolves then); callback hooks pass `ignore`. */
-type Replied = (reply: FastifyReply) => void;
-
-const setHeader: HeaderSink<FastifyReply> = (reply, name, value) => {
-  reply.header(name, value);
-};
-
-function ignore(): void {}
+/** Fastify's `done`; the awaitable hook adds `replied`, called once a denial's response is sent. */
+type FastifyNext = HookHandlerDoneFunction & { replied?: (reply: FastifyReply) => void };
 
 /**
- * Limits one request: headers, then `done()` to go on, or the denial response. Errors before
- * the response (callbacks, bad cost, no client key) go to `done(error)`: Fastify's error handler.
+ * Fastify's primitives for the engine's request flow (module-level: no closure per request).
+ * The request itself carries the decisions, in fields the plugin declared (no shape change).
+ * Headers go through `reply.header`: writing them on the raw response instead would push
+ * Node's writeHead onto its slow path, which then re-sets every header Fastify collected.
  */
-function limit(
-  engine: FastifyEngine,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  done: HookHandlerDoneFunction,
-  replied: Replied,
-): void {
-  let outcome: ReturnType<FastifyEngine['evaluate']>;
-  try {
-    outcome = engine.evaluate(request);
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  if (isThenable(outcome)) {
-    // The second `then` also catches what proceed throws: never an unhandled rejection.
-    outcome.then((resolved) => proceed(engine, request, reply, done, replied, resolved)).then(undefined, done);
-    return;
-  }
-  proceed(engine, request, reply, done, replied, outcome);
-}
-
-function deny(
-  engine: FastifyEngine,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  done: HookHandlerDoneFunction,
-  replied: Replied,
-  outcome: RateLimitOutcome,
-): void {
-  const onLimited = engine.onLimited;
-  if (onLimited === undefined) {
-    const { status, problem } = engine.limitedResponse(outcome);
-    reply.code(status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
-    replied(reply);
-    return;
-  }
-  reply.code(engine.limitedStatus(outcome));
-  let sent: void | Promise<void>;
-  try {
-    sent = onLimited(request, reply, outcome.decision);
-  } catch (error) {
-    done(error as Error);
-    return;
-  }
-  if (isThenable(sent)) sent.then(() => replied(reply), done);
-  else replied(reply);
-}
-
-function proceed(
-  engine: FastifyEngine,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  done: HookHandlerDoneFunction,
-  replied: Replied,
-  outcome: RateLimitOutcome | undefined,
-): void {
-  if (outcome === undefined) {
+export const fastifyFramework: HttpFramework<FastifyRequest, FastifyReply, FastifyNext, FastifyOnLimited> = {
+  carrier: (request) => request as unknown as DecisionCarrier,
+  expose(request, carrier) {
+    request.rateLimit = carrier[kDecision] ?? null;
+  },
+  setHeader(reply, name, value) {
+    reply.header(name, value);
+  },
+  proceed(request, reply, done) {
     done();
-    return;
-  }
-  const decision = outcome.decision;
-  engine.record(request, request, reply, setHeader, outcome);
-  if (!decision.allowed) {
-    deny(engine, request, reply, done, replied, outcome);
-    return;
-  }
-  if (engine.refunds) (request as RequestWithOutcome)[kOutcome] = outcome;
-  if (decision.delayMs > 0) {
-    // Leaky-bucket shaping: hold the request its turn (at most maxDelayMs), unless the client leaves meanwhile.
-    setTimeout(() => {
-      if (!clientGone(request.raw)) done();
-    }, decision.delayMs);
-    return;
-  }
-  done();
-}
+  },
+  fail(request, reply, done, error) {
+    done(error as Error);
+  },
+  sendProblem(request, reply, status, body) {
+    reply.code(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  },
+  callOnLimited(onLimited, request, reply, status, decision) {
+    reply.code(status);
+    return onLimited(request, reply, decision);
+  },
+  denied(request, reply, done) {
+    done.replied?.(reply);
+  },
+  raw: (request) => request.raw,
+  abandon() {},
+  afterResponse(request, reply, engine, outcome) {
+    (request as RequestWithOutcome)[kOutcome] = outcome;
+  },
+};
 
 /** The route-level onRequest hook. Callback style, so a synchronous decision costs no promise. */
 export function createOnRequest(engine: FastifyEngine): onRequestHookHandler {
   return function sluiceRateLimit(request, reply, done) {
-    limit(engine, request, reply, done, ignore);
+    engine.handle(fastifyFramework, request, reply, done);
   };
 }
 
@@ -125,7 +67,9 @@ export type FastifyRateLimitHook = (request: FastifyRequest, reply: FastifyReply
 export function createAsyncHook(engine: FastifyEngine): FastifyRateLimitHook {
   return function sluiceRateLimitHook(request, reply) {
     return new Promise((resolve, reject) => {
-      limit(engine, request, reply, (error?: Error) => (error === undefined ? resolve(undefined) : reject(error)), resolve);
+      const done: FastifyNext = (error?: Error) => (error === undefined ? resolve(undefined) : reject(error));
+      done.replied = resolve;
+      engine.handle(fastifyFramework, request, reply, done);
     });
   };
 }

@@ -5,6 +5,13 @@ import {
   RateLimitEngine,
   assertKnownKeys,
   assertPlainObject,
+  decisionsOf,
+  kDecision,
+  kDecisions,
+  kPolicySet,
+  kStack,
+  type Decision,
+  type DecisionCarrier,
   type Store,
 } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
@@ -62,8 +69,19 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
   const pluginDefaults = (): RouteHooks => (pluginHooks ??= hooksFor(engineFor(pluginOptions)));
 
   if (!fastify.hasRequestDecorator('rateLimit')) fastify.decorateRequest('rateLimit', null);
-  if (!fastify.hasRequestDecorator('rateLimits')) fastify.decorateRequest('rateLimits', null);
-  for (const symbol of [kOutcome, kCaughtBy]) {
+  // Built on first read from what the engine recorded: most handlers never ask.
+  if (!fastify.hasRequestDecorator('rateLimits')) {
+    fastify.decorateRequest('rateLimits', {
+      getter(this: FastifyRequest) {
+        return decisionsOf(this as unknown as DecisionCarrier) ?? null;
+      },
+      setter(this: FastifyRequest, value: Decision[] | null) {
+        (this as unknown as DecisionCarrier)[kDecisions] = value;
+      },
+    });
+  }
+  // Declared up front, so recording a decision never changes a request's shape.
+  for (const symbol of [kOutcome, kCaughtBy, kPolicySet, kDecision, kStack, kDecisions]) {
     if (!fastify.hasRequestDecorator(symbol as unknown as string)) fastify.decorateRequest(symbol as unknown as string, null);
   }
 

@@ -13,3 +13,4 @@ export {
 export { draft7PolicyValue, draft7RateLimitValue } from './draft-7.js';
 export { draft6PolicyValue } from './draft-6.js';
 export { legacyResetValue } from './legacy.js';
+export { RateLimitMemberCache } from './member-cache.js';

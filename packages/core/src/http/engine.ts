@@ -2,15 +2,16 @@ import { noClientKeyError } from '../keys/no-client-key.js';
 import type { RequestAccess } from '../keys/request-access.js';
 import type { WarningHandler } from '../keys/warnings.js';
 import type { Decision } from '../limiter/decision.js';
-import type { Policy } from '../policies/policy.js';
 import type { MaybePromise } from '../store/types.js';
+import type { HttpFramework, RefundingEngine } from './framework.js';
+import { clientGone, holdFor } from './hold.js';
 import { refusedHold } from './long-hold.js';
 import { resolveRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { PolicySet } from './policy-set.js';
-import { limitedResponse, limitedStatus, type LimitedResponse } from './problem.js';
-import { writeRateLimitHeaders, type HeaderSink } from './response-headers.js';
-import { bindingOutcome, decidedBefore, stackOutcome } from './stack.js';
+import { limitedResponse, limitedStatus } from './problem.js';
+import { writeRateLimitHeaders } from './response-headers.js';
+import { decidedBefore, recordDecision, type DecisionCarrier } from './stack.js';
 import { isThenable } from './thenable.js';
 
 /** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
@@ -24,20 +25,28 @@ function checkedKey(key: unknown): string {
   return key;
 }
 
+/** The step a request's flow waits on when a callback returned a promise. */
+const enum Step {
+  Skip,
+  Key,
+  Cost,
+  Policies,
+}
+
 /**
- * The framework-agnostic middleware: skip → key → cost → policy set → decision, then headers,
- * the denial response and refunds. Every step stays synchronous while its input is (the memory
- * store, plain functions), so the common request allocates no promise or closure; a step that
- * returns a promise continues asynchronously from there.
+ * The framework-agnostic middleware: one flow from request to response, which each adapter
+ * feeds with its framework's primitives (`HttpFramework`): skip → key → cost → policy set →
+ * decision, then the headers, the denial response or a leaky-bucket hold, and refunds.
+ *
+ * `handle` is synchronous while its inputs are (the memory store, plain functions): the common
+ * request allocates no promise, closure or outcome object, only the decision. When a callback or
+ * the store returns a promise, the flow continues asynchronously from that step.
  *
  * Errors: before the response, whatever a user callback throws or rejects with (and a bad
- * `cost` or key) comes out of `evaluate` (a throw or a rejection) for the adapter to hand to the
- * framework's error handling. After the response (refund) nothing is thrown: errors go to
- * `onCallbackError`.
- *
- * `Req` is also the per-request carrier of stacked outcomes (Express req, Koa ctx, Fastify request).
+ * `cost` or key) goes to `framework.fail` (the framework's error handling). After the response
+ * (refund) nothing is thrown: errors go to `onCallbackError`.
  */
-export class RateLimitEngine<Req extends object, OnLimited = unknown> {
+export class RateLimitEngine<Req extends object, OnLimited = unknown> implements RefundingEngine {
   private readonly options: ResolvedRateLimitOptions<Req, OnLimited>;
   readonly onLimited: OnLimited | undefined;
   /** True when `refund` is set: adapters then watch for the response's status. */
@@ -62,87 +71,159 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> {
   }
 
   /**
-   * The decision for `req`, or undefined when `skip` let it through uncounted (or this same
-   * limiter already decided on this request). Throws or rejects with a callback's error, or a
-   * typed error (ERR_SLUICE_NO_CLIENT_KEY, ERR_SLUICE_INVALID_OPTION for a bad cost).
+   * Limits one request through `framework`'s primitives and returns what the framework's
+   * middleware should return (Koa: a promise; Express and Fastify: ignore it). Never throws: an
+   * error goes to `framework.fail`.
    */
-  evaluate(req: Req): MaybePromise<RateLimitOutcome | undefined> {
-    const skip = this.options.skip;
-    if (skip !== undefined) {
-      const skipped = skip(req);
-      if (isThenable(skipped)) return Promise.resolve(skipped).then((yes) => (yes ? undefined : this.withKey(req)));
-      if (skipped) return undefined;
+  handle<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next): unknown {
+    const options = this.options;
+    let key: string;
+    let cost = 1;
+    let policySet: PolicySet;
+    let carrier: DecisionCarrier;
+    let decision: MaybePromise<Decision>;
+    try {
+      if (options.skip !== undefined) {
+        const skipped = options.skip(req);
+        if (isThenable(skipped)) return this.resume(framework, req, res, next, Step.Skip, skipped, '', 1);
+        if (skipped) return framework.proceed(req, res, next);
+      }
+      const rawKey = options.key(req);
+      if (isThenable(rawKey)) return this.resume(framework, req, res, next, Step.Key, rawKey, '', 1);
+      key = checkedKey(rawKey);
+      if (options.cost !== undefined) {
+        const rawCost = options.cost(req);
+        if (isThenable(rawCost)) return this.resume(framework, req, res, next, Step.Cost, rawCost, key, 1);
+        cost = rawCost;
+      }
+      const source = options.policies;
+      if (source.fixed !== undefined) policySet = source.fixed;
+      else {
+        const policies = source.perRequest(req);
+        if (isThenable(policies)) return this.resume(framework, req, res, next, Step.Policies, policies, key, cost);
+        policySet = source.cache.get(policies);
+      }
+      carrier = framework.carrier(req, res);
+      if (decidedBefore(carrier, policySet)) return framework.proceed(req, res, next);
+      decision = policySet.limiter.decide(key, cost, 'consume');
+    } catch (error) {
+      return framework.fail(req, res, next, error);
     }
-    return this.withKey(req);
-  }
-
-  private withKey(req: Req): MaybePromise<RateLimitOutcome | undefined> {
-    const key = this.options.key(req);
-    if (isThenable(key)) return Promise.resolve(key).then((resolved) => this.withCost(req, checkedKey(resolved)));
-    return this.withCost(req, checkedKey(key));
-  }
-
-  private withCost(req: Req, key: string): MaybePromise<RateLimitOutcome | undefined> {
-    const costOf = this.options.cost;
-    if (costOf === undefined) return this.withPolicies(req, key, 1);
-    const cost = costOf(req);
-    if (isThenable(cost)) return Promise.resolve(cost).then((resolved) => this.withPolicies(req, key, resolved));
-    return this.withPolicies(req, key, cost);
-  }
-
-  private withPolicies(req: Req, key: string, cost: number): MaybePromise<RateLimitOutcome | undefined> {
-    const source = this.options.policies;
-    if (source.fixed !== undefined) return this.decide(req, source.fixed, key, cost);
-    const policies = source.perRequest(req);
-    if (isThenable(policies)) {
-      return Promise.resolve(policies).then((resolved: readonly Policy[]) => this.decide(req, source.cache.get(resolved), key, cost));
+    if (isThenable(decision)) {
+      return this.settle(
+        framework,
+        req,
+        res,
+        next,
+        decision.then((resolved) => this.respond(framework, req, res, next, carrier, policySet, key, cost, resolved)),
+      );
     }
-    return this.decide(req, source.cache.get(policies), key, cost);
+    return this.respond(framework, req, res, next, carrier, policySet, key, cost, decision);
   }
 
-  private decide(req: Req, policySet: PolicySet, key: string, cost: number): MaybePromise<RateLimitOutcome | undefined> {
-    if (decidedBefore(req, policySet)) return undefined;
-    const decision = policySet.limiter.decide(key, cost, 'consume');
-    if (isThenable(decision)) return decision.then((resolved) => this.outcomeOf(resolved, policySet, key, cost));
-    return this.outcomeOf(decision, policySet, key, cost);
+  /** The rest of the flow once `pending` (the result of `step`) settles; `key` and `cost` hold what earlier steps gave. */
+  private resume<Res, Next>(
+    framework: HttpFramework<Req, Res, Next, OnLimited>,
+    req: Req,
+    res: Res,
+    next: Next,
+    step: Step,
+    pending: PromiseLike<unknown>,
+    key: string,
+    cost: number,
+  ): unknown {
+    return this.settle(framework, req, res, next, this.continueFrom(framework, req, res, next, step, pending, key, cost));
   }
 
-  private outcomeOf(decision: Decision, policySet: PolicySet, key: string, cost: number): RateLimitOutcome {
-    const maxDelayMs = this.options.maxDelayMs;
-    if (decision.delayMs > maxDelayMs) {
-      // Too long to hold the connection: refuse instead, and give back what the store just charged.
-      this.giveBack(policySet, key, cost);
-      return { decision: refusedHold(decision, maxDelayMs, cost), policySet, key, cost };
+  private async continueFrom<Res, Next>(
+    framework: HttpFramework<Req, Res, Next, OnLimited>,
+    req: Req,
+    res: Res,
+    next: Next,
+    step: Step,
+    pending: PromiseLike<unknown>,
+    key: string,
+    cost: number,
+  ): Promise<unknown> {
+    const options = this.options;
+    if (step === Step.Skip && (await pending)) return framework.proceed(req, res, next);
+    if (step <= Step.Key) key = checkedKey(await (step === Step.Key ? pending : options.key(req)));
+    if (step <= Step.Cost && (step === Step.Cost || options.cost !== undefined)) {
+      cost = (await (step === Step.Cost ? pending : options.cost!(req))) as number;
     }
-    return { decision, policySet, key, cost };
+    const source = options.policies;
+    const policySet =
+      source.fixed ?? source.cache.get((await (step === Step.Policies ? pending : source.perRequest(req))) as Parameters<typeof source.cache.get>[0]);
+    const carrier = framework.carrier(req, res);
+    if (decidedBefore(carrier, policySet)) return framework.proceed(req, res, next);
+    const decision = await policySet.limiter.decide(key, cost, 'consume');
+    return this.respond(framework, req, res, next, carrier, policySet, key, cost, decision);
+  }
+
+  /** Routes a rejection of the asynchronous part (including what `respond` throws) to `framework.fail`. */
+  private settle<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, flow: PromiseLike<unknown>): unknown {
+    return Promise.resolve(flow).then(undefined, (error: unknown) => framework.fail(req, res, next, error));
   }
 
   /**
-   * Records the outcome on the request (several Sluice middlewares may decide on one request),
-   * writes RateLimit-Policy / RateLimit (in the configured format), legacy headers and
-   * Retry-After over every outcome so far, and sets `rateLimit` (this decision, or the binding
-   * one of several) and `rateLimits` (all, in order) on `exposed` (req, ctx.state, request).
+   * Records the decision on the request (several Sluice middlewares may decide on one), writes
+   * RateLimit-Policy / RateLimit (in the configured format), legacy headers and Retry-After over
+   * every decision so far, exposes them, then denies, holds or continues.
    */
-  record<Target>(req: Req, exposed: ExposedDecisions, target: Target, sink: HeaderSink<Target>, outcome: RateLimitOutcome): void {
-    const stacked = stackOutcome(req, outcome);
-    writeRateLimitHeaders(target, sink, outcome, this.options.headers, this.options.legacyHeaders, stacked);
-    if (stacked === undefined) {
-      exposed.rateLimit = outcome.decision;
-      exposed.rateLimits = [outcome.decision];
-    } else {
-      exposed.rateLimit = bindingOutcome(stacked).decision;
-      (exposed.rateLimits ??= []).push(outcome.decision);
+  private respond<Res, Next>(
+    framework: HttpFramework<Req, Res, Next, OnLimited>,
+    req: Req,
+    res: Res,
+    next: Next,
+    carrier: DecisionCarrier,
+    policySet: PolicySet,
+    key: string,
+    cost: number,
+    decision: Decision,
+  ): unknown {
+    const options = this.options;
+    if (decision.delayMs > options.maxDelayMs) {
+      // Too long to hold the connection: refuse instead, and give back what the store just charged.
+      this.giveBack(policySet, key, cost);
+      decision = refusedHold(decision, options.maxDelayMs, cost);
     }
+    const stacked = recordDecision(carrier, policySet, decision);
+    writeRateLimitHeaders(res, framework.setHeader, policySet, decision, options.headers, options.legacyHeaders, stacked);
+    framework.expose(req, carrier);
+    if (!decision.allowed) return this.deny(framework, req, res, next, decision, cost);
+    if (this.refunds) framework.afterResponse(req, res, this, { decision, policySet, key, cost });
+    if (decision.delayMs > 0) return this.hold(framework, req, res, next, decision.delayMs);
+    return framework.proceed(req, res, next);
   }
 
-  /** The status of a denial (429, or 503 when no store answered), for `onLimited` to answer with. */
-  limitedStatus(outcome: RateLimitOutcome): number {
-    return limitedStatus(outcome.decision);
+  /** The default RFC 9457 response (429, or 503 when no store answered), or the user's `onLimited`. */
+  private deny<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, decision: Decision, cost: number): unknown {
+    const onLimited = this.options.onLimited;
+    if (onLimited === undefined) {
+      const { status, problem } = limitedResponse({ decision, cost });
+      framework.sendProblem(req, res, status, JSON.stringify(problem));
+      return framework.denied(req, res, next);
+    }
+    let sent: void | PromiseLike<void>;
+    try {
+      sent = framework.callOnLimited(onLimited, req, res, limitedStatus(decision), decision);
+    } catch (error) {
+      return framework.fail(req, res, next, error);
+    }
+    if (isThenable(sent)) {
+      return Promise.resolve(sent).then(
+        () => framework.denied(req, res, next),
+        (error: unknown) => framework.fail(req, res, next, error),
+      );
+    }
+    return framework.denied(req, res, next);
   }
 
-  /** Status and RFC 9457 body for a denial (when no `onLimited` replaces it). */
-  limitedResponse(outcome: RateLimitOutcome): LimitedResponse {
-    return limitedResponse(outcome);
+  /** Leaky-bucket shaping: continues after `delayMs` (bounded by maxDelayMs), without blocking the event loop, unless the client left. */
+  private hold<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, delayMs: number): Promise<unknown> {
+    return holdFor(delayMs).then(() =>
+      clientGone(framework.raw(req)) ? framework.abandon(req, res, next) : framework.proceed(req, res, next),
+    );
   }
 
   /**

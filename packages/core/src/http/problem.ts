@@ -1,6 +1,5 @@
 import { retryAfterSeconds } from '../headers/seconds.js';
 import type { Decision } from '../limiter/decision.js';
-import type { RateLimitOutcome } from './outcome.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -50,7 +49,7 @@ function seconds(count: number): string {
  * violated-policies); 429 without retryAfter when the cost exceeds what the policy can ever
  * admit (retrying cannot help).
  */
-export function limitedResponse(outcome: RateLimitOutcome): LimitedResponse {
+export function limitedResponse(outcome: { readonly decision: Decision; readonly cost: number }): LimitedResponse {
   const { decision, cost } = outcome;
   if (decision.decidedBy === 'failure-policy') {
     const wait = retryAfterSeconds(decision.retryAfterMs);
