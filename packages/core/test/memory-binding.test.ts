@@ -37,8 +37,9 @@ const POLICY_SETS: Record<string, readonly Policy[]> = {
   ],
 };
 
-// Keys the fast path looks up as they are, and keys it must encode (%, braces, NUL, lone surrogates, long).
-const KEYS = ['a', 'b', '%25', '%', '{a}', 'x\0y', '\uD800', 'é'.repeat(201), 'é'.repeat(200) + 'x'];
+// Keys the fast path holds as given (braces, NUL, lone surrogates, `%` inside) and keys it
+// encodes (a leading `%`, longer than 200), including spellings of encoded forms.
+const KEYS = ['a', 'b', 'a%', '{a}', '%7Ba%7D', 'x\0y', '\uD800', '%', '%25', '%sha256:x', 'é'.repeat(201), 'é'.repeat(200) + 'x', 'y'.repeat(300)];
 
 const operation = fc.record({
   key: fc.integer({ min: 0, max: KEYS.length - 1 }),
@@ -89,6 +90,16 @@ describe('MemoryStore bound to a limiter (the fast path)', () => {
     store.close();
   });
 
+  test('consume called directly with encoded forms encodeClientKey never makes: each its own state', () => {
+    const policies = POLICY_SETS['fixed-window']!;
+    const store = new MemoryStore();
+    const keys = ['p:{%zz}', 'p:{%25zz}', 'p:{%u0041}', 'p:{A}', 'p:{' + 'z'.repeat(300) + '}', 'p:{%7b}', 'p:{%7B}'];
+    for (const key of keys) store.consume({ key, policies, cost: 1, mode: 'consume', nowMs: T0 });
+    expect(store.size).toBe(keys.length);
+    for (const key of keys) expect(store.consume({ key, policies, cost: 1, mode: 'peek', nowMs: T0 })[0]!.remaining).toBe(3);
+    store.close();
+  });
+
   test('limiter.reset forgets exactly its key, through the binding', async () => {
     const store = new MemoryStore();
     const limiter = createLimiter({ store, policies: POLICY_SETS['fixed-window']!, prefix: 'p' });
@@ -97,7 +108,7 @@ describe('MemoryStore bound to a limiter (the fast path)', () => {
     await limiter.reset('{a}');
     expect(store.size).toBe(KEYS.length - 1);
     expect(limiter.decide('{a}', 1, 'peek', T0)).toMatchObject({ remaining: 4 });
-    expect(limiter.decide('%7Ba%7D', 1, 'peek', T0)).toMatchObject({ remaining: 4 });
+    expect(limiter.decide('%7Ba%7D', 1, 'peek', T0)).toMatchObject({ remaining: 3 });
     expect(limiter.decide('a', 1, 'peek', T0)).toMatchObject({ remaining: 3 });
     store.close();
   });

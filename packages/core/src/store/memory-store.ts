@@ -4,8 +4,8 @@ import type { Decision } from '../limiter/decision.js';
 import { ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
 import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
-import { encodeClientKey } from './keys.js';
 import { assertOpen } from './lifecycle.js';
+import { memoryIdOf, memoryIdOfEncoded } from './memory-keys.js';
 import type { MemoryTable, Room } from './memory-table.js';
 import { tableFor } from './memory-tables.js';
 import type { BoundStore, PolicyResult, Store, StoreBinding, StoreRequest } from './types.js';
@@ -29,12 +29,12 @@ const UNTAGGED = '\0';
 
 /**
  * A base key `<prefix>:{<encoded client key>}` split into its table group (the prefix) and
- * the client key as tables hold it (encoded, the same identity a bound limiter uses).
+ * the client key as tables hold it (the same id a bound limiter uses, see memory-keys.ts).
  */
 function splitBaseKey(key: string): [group: string, id: string] {
   const open = key.indexOf(':{');
   if (open < 0 || key.charCodeAt(key.length - 1) !== 0x7d) return [UNTAGGED, key];
-  return [key.slice(0, open), key.slice(open + 2, -1)];
+  return [key.slice(0, open), memoryIdOfEncoded(key.slice(open + 2, -1))];
 }
 
 /**
@@ -44,7 +44,7 @@ function splitBaseKey(key: string): [group: string, id: string] {
  * sweeps in batches. At `maxKeys`, expired states go first, then the oldest created.
  *
  * `bind` resolves a limiter's tables once, so its decisions look up the caller's key as
- * given (encoded only when it needs it) and build one decision object each.
+ * given (encoded only when long or starting with `%`) and build one decision object each.
  */
 export class MemoryStore implements Store, Room {
   readonly algorithms = ALGORITHMS;
@@ -214,16 +214,6 @@ function decideAll(tables: readonly MemoryTable[], id: string, now: number, cost
   for (const table of tables) table.commit(id, table.index.get(id) ?? -1);
 }
 
-/** True when `encodeClientKey(key) === key` surely: short, without `%`, `{`, `}`, NUL or surrogates. */
-function isPlainKey(key: string): boolean {
-  if (key.length > 200) return false;
-  for (let i = 0; i < key.length; i++) {
-    const code = key.charCodeAt(i);
-    if (code === 0x25 || code === 0x7b || code === 0x7d || code === 0 || (code & 0xf800) === 0xd800) return false;
-  }
-  return true;
-}
-
 /** One limiter's view of a MemoryStore: its tables resolved once, a scratch array for figures. */
 class MemoryBinding implements BoundStore {
   private readonly single: MemoryTable | undefined;
@@ -242,7 +232,7 @@ class MemoryBinding implements BoundStore {
     const store = this.store;
     assertOpen(store.closed, 'MemoryStore');
     const now = store.now(nowMs);
-    const id = isPlainKey(clientKey) ? clientKey : encodeClientKey(clientKey);
+    const id = memoryIdOf(clientKey);
     const out = this.out;
     const single = this.single;
     if (single !== undefined) {
@@ -256,7 +246,7 @@ class MemoryBinding implements BoundStore {
   }
 
   reset(clientKey: string): void {
-    const id = isPlainKey(clientKey) ? clientKey : encodeClientKey(clientKey);
+    const id = memoryIdOf(clientKey);
     for (const table of this.tables) forget(table, id);
   }
 }
