@@ -127,6 +127,7 @@ function analyse(framework, slices, summary) {
       vsBare: bootstrap(rounds.map((r) => r[id].rate / r.bare.rate)),
       vsBareCpu: bootstrap(rounds.map((r) => r.bare.cpuUsPerRequest / r[id].cpuUsPerRequest)),
       vsPeer: bootstrap(rounds.map((r) => r[id].rate / r.peer.rate)),
+      vsPeerCpu: bootstrap(rounds.map((r) => r.peer.cpuUsPerRequest / r[id].cpuUsPerRequest)),
       usAboveBare: bootstrap(rounds.map((r) => r[id].cpuUsPerRequest - r.bare.cpuUsPerRequest)),
       usAboveFloor: bootstrap(rounds.map((r) => r[id].cpuUsPerRequest - r.headers.cpuUsPerRequest)),
     };
