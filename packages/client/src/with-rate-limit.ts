@@ -27,7 +27,8 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
  * `fetch` throws. A function given in the options that throws or rejects never fails the call
  * (see `onWarning`). Invalid arguments throw InvalidOptionError (ERR_SLUICE_INVALID_OPTION,
  * `option` 'fetch' or the option's name) here; an `input` that is not a URL rejects the call
- * with InvalidOptionError (`option` 'input').
+ * with InvalidOptionError (`option` 'input'), and so does an `init` whose `method` or `signal`
+ * is not one (`option` 'init.method', 'init.signal').
  */
 export function withRateLimit<F extends FetchLike>(fetchFn: F, options: RateLimitClientOptions = {}): F {
   if (typeof fetchFn !== 'function') throw new InvalidOptionError('fetch', fetchFn, 'a fetch function, e.g. globalThis.fetch');
@@ -42,8 +43,18 @@ function describe(input: string | URL | Request, init: RequestInit | undefined):
   const href = isRequest ? input.url : input instanceof URL ? input.href : String(input);
   if (!URL.canParse(href)) throw new InvalidOptionError('input', input, 'an absolute URL (string or URL) or a Request');
   const url = new URL(href);
-  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
-  return { url, method, input, init };
+  const raw: unknown = init;
+  if (raw !== undefined && raw !== null && typeof raw !== 'object') throw new InvalidOptionError('init', raw, 'an object (fetch options)');
+  const method: unknown = init?.method ?? (isRequest ? input.method : 'GET');
+  if (typeof method !== 'string' || method === '') throw new InvalidOptionError('init.method', method, 'a method name');
+  const signal: unknown = init?.signal;
+  if (signal !== undefined && signal !== null && !isAbortSignal(signal)) throw new InvalidOptionError('init.signal', signal, 'an AbortSignal');
+  return { url, method: method.toUpperCase(), input, init };
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null;
+  return typeof signal === 'object' && signal !== null && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function';
 }
 
 /** The `t` of the exhausted policy that resets last (ms), if the server reported one. */

@@ -30,9 +30,15 @@ test('fetch must be a function; options may be omitted; the result keeps fetchâ€
   expect(withRateLimit(fetch, { retryBudget: new RetryBudget() })).toEqual(expect.any(Function));
 });
 
-test('an input that is not an absolute URL rejects the call with the typed error, nothing sent', async () => {
+test('an input that is not an absolute URL, or an init whose method or signal is wrong, rejects the call with the typed error, nothing sent', async () => {
   let sent = 0;
   const client = withRateLimit(async (_input: string | URL | Request, _init?: RequestInit) => (sent++, new Response('ok')));
   await expect(client('/relative')).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'input' });
+  const url = 'http://127.0.0.1:9/';
+  await expect(client(url, { method: 5 } as unknown as RequestInit)).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'init.method' });
+  await expect(client(url, { signal: {} } as unknown as RequestInit)).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'init.signal' });
+  await expect(client(url, 5 as unknown as RequestInit)).rejects.toMatchObject({ code: 'ERR_SLUICE_INVALID_OPTION', option: 'init' });
   expect(sent).toBe(0);
+  expect((await client(url, { method: 'post', signal: new AbortController().signal })).status).toBe(200);
+  expect(sent).toBe(1);
 });
