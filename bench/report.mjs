@@ -192,7 +192,7 @@ export function writeReport() {
 Run it (each part starts its own redis-server / PostgreSQL on 127.0.0.1 in a temp dir and stops them; traffic stays on loopback and is bounded in time):
 
 \`\`\`sh
-npm run bench                      # every part, then this page (about 10 minutes)
+npm run bench                      # every part, then this page (about 10 minutes; longer on a busy machine)
 npm run memory -w bench            # or one part: memory, redis, postgres, http
 BENCH_QUICK=1 npm run bench        # harness check in about 2 minutes (results/*.quick.json; not for reading)
 \`\`\`
