@@ -92,6 +92,37 @@ describe('@sluice/express wiring', () => {
     expect(response.body).toEqual({ decisions: 1 });
   });
 
+  it('exposes req.rateLimit without adding a property to the request, and lets handlers overwrite it', async () => {
+    const app = express();
+    const sub = express();
+    app.use(rateLimit({ policies: [minute(5)] }));
+    sub.get('/', (req, res) => res.json({ own: Object.keys(req).filter((name) => name.startsWith('rateLimit')), remaining: req.rateLimit?.remaining }));
+    app.use('/sub', sub);
+    app.get('/', (req, res) => {
+      const own = Object.keys(req).filter((name) => name.startsWith('rateLimit'));
+      const before = req.rateLimits?.map((decision) => decision.remaining);
+      req.rateLimit = undefined;
+      res.json({ own, before, after: req.rateLimit ?? null });
+    });
+    expect((await supertest(app).get('/')).body).toEqual({ own: [], before: [4], after: null });
+    // A sub-app re-prototypes the request: the decision is still there.
+    expect((await supertest(app).get('/sub')).body).toEqual({ own: [], remaining: 3 });
+  });
+
+  it('exposes the decision on a bare router outside any Express app', async () => {
+    const router = Router();
+    router.use(rateLimit({ policies: [minute(5)], key: () => 'client' }));
+    router.get('/', (req, res) => {
+      res.setHeader('x-remaining', String(req.rateLimit?.remaining));
+      res.end(String(req.rateLimits?.length));
+    });
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => router(req as never, res as never, () => res.end('none')));
+    const response = await supertest(server).get('/');
+    expect(response.headers['x-remaining']).toBe('4');
+    expect(response.text).toBe('1');
+  });
+
   it('validates options when the middleware is created, not on the first request', () => {
     expect(() => rateLimit({ policies: [minute(1)], legacyHeader: true } as never)).toThrow(
       expect.objectContaining({ code: ErrorCodes.UNKNOWN_OPTION, option: 'legacyHeader' }),
