@@ -32,14 +32,16 @@ function resultAt(policy: Policy, figures: Figures, at: number): PolicyResult {
  * allowing one with the fewest remaining (ties: the later reset).
  */
 export class FiguresDecision implements Decision {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  resetAfterMs: number;
-  retryAfterMs: number;
-  delayMs: number;
-  policy: string;
-  decidedBy: DecidedBy;
+  // `declare`: assigned once in the constructor, not first defined as undefined by a class
+  // field initializer (one store per field, and number fields keep a number representation).
+  declare allowed: boolean;
+  declare limit: number;
+  declare remaining: number;
+  declare resetAfterMs: number;
+  declare retryAfterMs: number;
+  declare delayMs: number;
+  declare policy: string;
+  declare decidedBy: DecidedBy;
   declare degraded?: Degraded;
   readonly #policies: readonly Policy[];
   /** A copy of the figures when several policies decided; one policy's are the fields themselves. */
@@ -48,7 +50,6 @@ export class FiguresDecision implements Decision {
 
   /** `figures` is read now (the caller may reuse it); several policies' figures are copied. */
   constructor(policies: readonly Policy[], figures: Figures) {
-    this.decidedBy = 'store';
     this.#policies = policies;
     this.#results = undefined;
     if (policies.length === 1) {
@@ -61,6 +62,7 @@ export class FiguresDecision implements Decision {
       this.retryAfterMs = ms(figures[3]!);
       this.delayMs = ms(figures[4]!);
       this.policy = only.name;
+      this.decidedBy = 'store';
       return;
     }
     const copy = figures.slice(0, policies.length * 5);
@@ -89,6 +91,7 @@ export class FiguresDecision implements Decision {
     this.retryAfterMs = denied < 0 ? 0 : ms(copy[denied + 3]!);
     this.delayMs = denied < 0 ? ms(delayUs) : 0;
     this.policy = policy.name;
+    this.decidedBy = 'store';
   }
 
   /** One per policy, in the limiter's policy order (built on first read, then kept). */
