@@ -122,9 +122,10 @@ async function send(
     if (pace !== undefined) {
       const waitStart = Date.now();
       const left = leftMs;
-      await pace.acquire(maxWaitMs, signal, (waitMs, waitedMs, ahead) => waitError(waitMs, left, { source: 'pacing', waitedMs, ahead }));
+      const queued = await pace.acquire(maxWaitMs, signal, (waitMs, waitedMs, ahead) => waitError(waitMs, left, { source: 'pacing', waitedMs, ahead }));
       const waited = Date.now() - waitStart;
-      if (options.onWait !== undefined && waited > 0) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited }, onWarning, 'onWait');
+      // Only a request that was held gets the event (not one that went at once across a ms tick).
+      if (options.onWait !== undefined && queued) callHook(options.onWait, { ...event(attempt), reason: 'pacing', delayMs: waited }, onWarning, 'onWait');
     }
     let response: Response;
     try {

@@ -16,7 +16,7 @@ interface Waiter {
   readonly maxWaitMs: number;
   readonly signal: AbortSignal | undefined;
   readonly tooLong: WaitTooLong;
-  readonly resolve: () => void;
+  readonly resolve: (queued: boolean) => void;
   readonly reject: (error: unknown) => void;
   onAbort: (() => void) | undefined;
 }
@@ -40,21 +40,22 @@ export class PartitionPacer {
   private unchecked = 0;
 
   /**
-   * Resolves when the request may be sent (then call `record` with its answer, or `abandon`).
+   * Resolves when the request may be sent (then call `record` with its answer, or `abandon`):
+   * with true if it was queued, false if it went at once.
    * Rejects with `tooLong(...)` when its turn is more than `maxWaitMs` after it was queued:
    * decided when it is queued (its place in the queue at the pace the server's reports give,
    * after any hold), or, while nothing is known yet, as soon as the first answer tells; and
    * again when it reaches the head, should the server have slowed down since. Rejects with
    * `signal.reason` when aborted while queued.
    */
-  acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<void> {
+  acquire(maxWaitMs: number, signal: AbortSignal | undefined, tooLong: WaitTooLong): Promise<boolean> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
     if (this.queue.length === 0 && this.nextAtMs(nowMs) <= nowMs) {
       this.release(nowMs);
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       const waiter: Waiter = { enqueuedAtMs: nowMs, checked: false, maxWaitMs, signal, tooLong, resolve, reject, onAbort: undefined };
       if (signal !== undefined) {
         waiter.onAbort = () => {
@@ -138,7 +139,7 @@ export class PartitionPacer {
       if (at <= nowMs) {
         this.take(0);
         this.release(nowMs);
-        head.resolve();
+        head.resolve(true);
         continue;
       }
       if (at - head.enqueuedAtMs > head.maxWaitMs) {
@@ -159,21 +160,21 @@ export class PartitionPacer {
    * request that would have gone in time; the head check in `pump` catches the rest.
    */
   private refuseDoomed(nowMs: number): void {
-    let ahead = 0;
-    for (let i = 0; i < this.queue.length; ) {
+    // The unchecked waiters are always the queue's tail: waiters are checked front to back,
+    // and a recheck marks the whole queue.
+    for (let i = this.queue.length - this.unchecked; i < this.queue.length; ) {
       const waiter = this.queue[i]!;
-      if (!waiter.checked) {
-        const at = this.estimateAtMs(nowMs, ahead);
-        if (Number.isNaN(at)) return;
-        waiter.checked = true;
-        this.unchecked--;
-        if (at - waiter.enqueuedAtMs > waiter.maxWaitMs) {
-          this.take(i);
-          waiter.reject(waiter.tooLong(at - waiter.enqueuedAtMs, nowMs - waiter.enqueuedAtMs, ahead));
-          continue;
-        }
+      // Everyone ahead of it stays queued (or goes): its place is its index.
+      const at = this.estimateAtMs(nowMs, i);
+      if (Number.isNaN(at)) return;
+      waiter.checked = true;
+      this.unchecked--;
+      if (at - waiter.enqueuedAtMs > waiter.maxWaitMs) {
+        this.queue.splice(i, 1);
+        if (waiter.onAbort !== undefined) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+        waiter.reject(waiter.tooLong(at - waiter.enqueuedAtMs, nowMs - waiter.enqueuedAtMs, i));
+        continue;
       }
-      ahead++;
       i++;
     }
   }
