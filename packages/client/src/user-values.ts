@@ -18,7 +18,7 @@ export function userValue<A, T>(
 ): T | Promise<T> {
   const settle = (value: unknown): T => {
     if (valid(value)) return value;
-    reportFailure(onWarning, new TypeError(`returned ${typeof value === 'string' ? JSON.stringify(value) : String(value)}, which is not valid; used ${String(fallback)}`), what);
+    reportFailure(onWarning, new TypeError(`returned ${describe(value)}, which is not valid; used ${String(fallback)}`), what);
     return fallback;
   };
   const refuse = (error: unknown): T => {
@@ -33,6 +33,13 @@ export function userValue<A, T>(
   }
   if (isThenable(value)) return Promise.resolve(value).then(settle, refuse);
   return settle(value);
+}
+
+/** A short description of any value, even one whose toString throws. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
