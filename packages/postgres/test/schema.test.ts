@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { fixedWindow, StoreError } from '@sluice/core';
 import pg from 'pg';
 import { migrationSql, PostgresStore } from '../src';
+import { MIGRATIONS } from '../src/sql/migrations';
+import { objectNames } from '../src/sql/names';
 import { testDatabase, uniqueSchema, type TestDatabase } from './harness/database';
 
 let db: TestDatabase;
@@ -103,4 +105,23 @@ test('schema and table names are quoted identifiers (mixed case survives)', asyn
   expect(await relation(`"${name}"."RateLimits"`)).toBeDefined();
   const [result] = await s.consume({ key: 'case:{a}', policies, cost: 1, mode: 'consume' });
   expect(result!.allowed).toBe(true);
+});
+
+test('a database at version 1 is upgraded to 2 in place: state rows kept, both decision paths work', async () => {
+  const name = schema();
+  const names = objectNames(name, 'sluice_state');
+  await pool.query(`CREATE SCHEMA "${name}"`);
+  await pool.query(MIGRATIONS[0]!.sql({ names, unlogged: false }));
+  const key = 'upgrade:{a}';
+  // A window opened at t = 1 s with one unit used, written by version 1 (no decided_us column then).
+  await pool.query(`INSERT INTO ${names.qualifiedTable} (key, time_us, units, expires_at) VALUES ($1, 1000000, 1, 61000000)`, [
+    key + ':' + policies[0]!.id,
+  ]);
+  const s = store({ schema: name });
+  expect(await s.migrate()).toEqual([2]);
+  const [single] = await s.consume({ key, policies, cost: 1, mode: 'consume', nowMs: 2_000 });
+  expect(single).toMatchObject({ allowed: true, remaining: 0 });
+  const two = [...policies, fixedWindow({ limit: 5, window: '1h' })];
+  const results = await s.consume({ key, policies: two, cost: 1, mode: 'consume', nowMs: 2_000 });
+  expect(results.map((r) => r.allowed)).toEqual([false, true]);
 });
