@@ -40,7 +40,7 @@ end
 local function sliding_window_writer(key, now, start, window, current, previous)
   if current == 0 and previous == 0 then return deleter(key) end
   return function()
-    redis.call('SET', key, int(start) .. ':' .. int(current) .. ':' .. int(previous), 'PX', ttl_ms(start + 2 * window, now))
+    redis.call('SET', key, string.format('%.0f:%.0f:%.0f', start, current, previous), 'PX', ttl_ms(start + 2 * window, now))
   end
 end
 
