@@ -45,6 +45,8 @@ export class PostgresStore implements Store {
   private named: boolean;
   private readonly decideName: string;
   private readonly plans = new WeakMap<readonly Policy[], PolicyPlan>();
+  /** Single-policy plans by policy, for callers that pass a fresh one-element array each time. */
+  private readonly singlePlans = new WeakMap<Policy, PolicyPlan>();
   private readonly sweepTimer: SweepTimer | undefined;
   private migration: AutoMigration | undefined;
   private closed = false;
@@ -214,7 +216,9 @@ export class PostgresStore implements Store {
   private planFor(policies: readonly Policy[]): PolicyPlan {
     let plan = this.plans.get(policies);
     if (plan === undefined) {
-      plan = buildPlan(policies, this.names);
+      const only = policies.length === 1 ? policies[0]! : undefined;
+      plan = (only && this.singlePlans.get(only)) ?? buildPlan(policies, this.names);
+      if (only) this.singlePlans.set(only, plan);
       this.plans.set(policies, plan);
     }
     return plan;
