@@ -100,6 +100,13 @@ describe('MemoryStore bound to a limiter (the fast path)', () => {
     store.close();
   });
 
+  test('consume called directly with no policies answers no results and stores nothing', () => {
+    const store = new MemoryStore();
+    expect(store.consume({ key: baseKey('p', 'k'), policies: [], cost: 1, mode: 'consume', nowMs: T0 })).toEqual([]);
+    expect(store.size).toBe(0);
+    store.close();
+  });
+
   test('limiter.reset forgets exactly its key, through the binding', async () => {
     const store = new MemoryStore();
     const limiter = createLimiter({ store, policies: POLICY_SETS['fixed-window']!, prefix: 'p' });

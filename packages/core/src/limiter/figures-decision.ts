@@ -25,6 +25,13 @@ function resultAt(policy: Policy, figures: Figures, at: number): PolicyResult {
   };
 }
 
+/** The PolicyResults of `figures`, one per policy, in policy order. */
+export function resultsOf(policies: readonly Policy[], figures: Figures): PolicyResult[] {
+  const results: PolicyResult[] = new Array(policies.length);
+  for (let i = 0; i < policies.length; i++) results[i] = resultAt(policies[i]!, figures, i * 5);
+  return results;
+}
+
 /**
  * A Decision built straight from a store's figures: one object per decision, its per-policy
  * `results` built on first read (a getter; `JSON.stringify` includes them through `toJSON`).
@@ -114,8 +121,7 @@ export class FiguresDecision implements Decision {
         },
       ];
     } else {
-      results = new Array(policies.length);
-      for (let i = 0; i < policies.length; i++) results[i] = resultAt(policies[i]!, figures, i * 5);
+      results = resultsOf(policies, figures);
     }
     this.#results = results;
     return results;

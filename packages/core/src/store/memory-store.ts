@@ -1,5 +1,5 @@
 import type { Mode } from '../algorithms/types.js';
-import { FiguresDecision } from '../limiter/figures-decision.js';
+import { FiguresDecision, resultsOf } from '../limiter/figures-decision.js';
 import type { Decision } from '../limiter/decision.js';
 import { ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
@@ -90,7 +90,7 @@ export class MemoryStore implements Store, Room {
     const tables = policies.map((policy) => this.table(group, policy));
     const out = new Float64Array(policies.length * FIELDS);
     decideAll(tables, id, now, request.cost, request.mode, out);
-    return new FiguresDecision(policies, out).results as PolicyResult[];
+    return resultsOf(policies, out);
   }
 
   reset(key: string, policies: readonly Policy[]): void {
