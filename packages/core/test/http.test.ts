@@ -260,6 +260,21 @@ describe('response headers and problem bodies', () => {
   });
 });
 
+describe('single-policy headers read the decision only', () => {
+  it('never touches `results` (a store may build them lazily)', () => {
+    const policySet = compilePolicySet(createLimiter({ policies: [minute(10)] }));
+    const decision = { allowed: false, limit: 10, remaining: 0, resetAfterMs: 30_000, retryAfterMs: 30_000, delayMs: 0, policy: 'minute', decidedBy: 'store' } as Decision;
+    Object.defineProperty(decision, 'results', {
+      get() {
+        throw new Error('results read');
+      },
+    });
+    const written: Record<string, string> = {};
+    writeRateLimitHeaders(written, (target, name, value) => (target[name] = value), policySet, decision, 'draft-10', false);
+    expect(written).toEqual({ 'RateLimit-Policy': '"minute";q=10;w=60', RateLimit: '"minute";r=0;t=30', 'Retry-After': '30' });
+  });
+});
+
 describe('draft-10 RateLimit member cache', () => {
   it('answers every (remaining, reset) pair with the value built from scratch, whatever came before', () => {
     fc.assert(
