@@ -100,6 +100,18 @@ describe('MemoryStore bound to a limiter (the fast path)', () => {
     store.close();
   });
 
+  test('several policies at a bound below their count: a state evicted mid-commit is written anew, never into a freed slot', () => {
+    const store = new MemoryStore({ maxKeys: 1 });
+    const policies = [fixedWindow({ limit: 5, window: '1m', name: 'one' }), fixedWindow({ limit: 6, window: '1m', name: 'two' })];
+    const limiter = createLimiter({ store, policies, prefix: 'p' });
+    limiter.decide('a', 1, 'consume', T0);
+    // Now only 'two' holds 'a'; committing 'one' evicts it, so 'two' must look its slot up again.
+    limiter.decide('a', 1, 'consume', T0);
+    expect(store.size).toBe(1);
+    expect(limiter.decide('a', 1, 'peek', T0).results.map((r) => r.remaining)).toEqual([5, 4]);
+    store.close();
+  });
+
   test('consume called directly with no policies answers no results and stores nothing', () => {
     const store = new MemoryStore();
     expect(store.consume({ key: baseKey('p', 'k'), policies: [], cost: 1, mode: 'consume', nowMs: T0 })).toEqual([]);

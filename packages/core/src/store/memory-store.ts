@@ -54,6 +54,8 @@ export class MemoryStore implements Store, Room {
   /** `<group> <policy.id>` → table (a space never occurs in a prefix). */
   private readonly tables = new Map<string, MemoryTable>();
   private count = 0;
+  /** States removed so far: a multi-policy commit re-reads its slots only when this moved. */
+  removals = 0;
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
   private sweepCursor: Iterator<[MemoryTable, string, number]> | undefined;
   private lastFullSweepUs = -Infinity;
@@ -89,7 +91,7 @@ export class MemoryStore implements Store, Room {
     const { policies } = request;
     const tables = policies.map((policy) => this.table(group, policy));
     const out = new Float64Array(policies.length * FIELDS);
-    decideAll(tables, id, now, request.cost, request.mode, out);
+    decideAll(this, tables, id, now, request.cost, request.mode, out, new Int32Array(policies.length));
     return resultsOf(policies, out);
   }
 
@@ -139,6 +141,7 @@ export class MemoryStore implements Store, Room {
   /** Room: a state was removed. */
   removed(): void {
     this.count--;
+    this.removals++;
   }
 
   /** The request's time in integer µs: `nowMs` when given (a fake clock), else the monotonic clock. */
@@ -196,28 +199,42 @@ function forget(table: MemoryTable | undefined, id: string): void {
  * if the request commits (consume: every policy allowed; refund: always; peek: never). A
  * policy that allowed while another denied reports what a peek would.
  */
-function decideAll(tables: readonly MemoryTable[], id: string, now: number, cost: number, mode: Mode, out: Float64Array): void {
+function decideAll(
+  store: MemoryStore,
+  tables: readonly MemoryTable[],
+  id: string,
+  now: number,
+  cost: number,
+  mode: Mode,
+  out: Float64Array,
+  slots: Int32Array,
+): void {
   let allowed = true;
   for (let i = 0; i < tables.length; i++) {
     const table = tables[i]!;
-    if (!table.evaluate(table.index.get(id) ?? -1, now, cost, mode, out, i * FIELDS)) allowed = false;
+    const slot = (slots[i] = table.index.get(id) ?? -1);
+    if (!table.evaluate(slot, now, cost, mode, out, i * FIELDS)) allowed = false;
   }
   if (mode === 'peek') return;
   if (mode === 'consume' && !allowed) {
     for (let i = 0; i < tables.length; i++) {
-      const table = tables[i]!;
-      if (out[i * FIELDS] === 1) table.evaluate(table.index.get(id) ?? -1, now, cost, 'peek', out, i * FIELDS);
+      if (out[i * FIELDS] === 1) tables[i]!.evaluate(slots[i]!, now, cost, 'peek', out, i * FIELDS);
     }
     return;
   }
-  // Looked up again: making room for one table's new state may evict this key from another.
-  for (const table of tables) table.commit(id, table.index.get(id) ?? -1);
+  const removals = store.removals;
+  for (let i = 0; i < tables.length; i++) {
+    const table = tables[i]!;
+    // Making room for one table's new state may have evicted this key from another: look again.
+    table.commit(id, store.removals === removals ? slots[i]! : (table.index.get(id) ?? -1));
+  }
 }
 
 /** One limiter's view of a MemoryStore: its tables resolved once, a scratch array for figures. */
 class MemoryBinding implements BoundStore {
   private readonly single: MemoryTable | undefined;
   private readonly out: Float64Array;
+  private readonly slots: Int32Array;
 
   constructor(
     private readonly store: MemoryStore,
@@ -226,6 +243,7 @@ class MemoryBinding implements BoundStore {
   ) {
     this.single = tables.length === 1 ? tables[0] : undefined;
     this.out = new Float64Array(tables.length * FIELDS);
+    this.slots = new Int32Array(tables.length);
   }
 
   decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): Decision {
@@ -240,7 +258,7 @@ class MemoryBinding implements BoundStore {
       single.evaluate(slot, now, cost, mode, out, 0);
       if (mode !== 'peek') single.commit(id, slot);
     } else {
-      decideAll(this.tables, id, now, cost, mode, out);
+      decideAll(store, this.tables, id, now, cost, mode, out, this.slots);
     }
     return new FiguresDecision(this.policies, out);
   }
