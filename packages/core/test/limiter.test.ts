@@ -252,6 +252,23 @@ describe('failure policy', () => {
     expect(warnings.map((w) => w.code)).toContain(CALLBACK_THREW);
   });
 
+  test('an async onError hook that rejects is reported as a warning too, never left to the event loop', async () => {
+    const warnings: { code: string; message: string }[] = [];
+    const limiter = createLimiter({
+      store: new FailingStore('throw'),
+      policies,
+      onError: async () => {
+        throw new Error('log sink down');
+      },
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const thrown = warnings.filter((w) => w.code === CALLBACK_THREW);
+    expect(thrown).toHaveLength(1);
+    expect(thrown[0]!.message).toContain('log sink down');
+  });
+
   test('a store refusing its input (InvalidOptionError) is a bug surfaced to the caller, not a degraded decision', async () => {
     const store = new FailingStore('throw');
     store.consume = () => Promise.reject(new InvalidOptionError('key', 'k', 'a hash-tagged key'));

@@ -108,7 +108,7 @@ describe('MemoryStore bound to a limiter (the fast path)', () => {
     // Now only 'two' holds 'a'; committing 'one' evicts it, so 'two' must look its slot up again.
     limiter.decide('a', 1, 'consume', T0);
     expect(store.size).toBe(1);
-    expect(limiter.decide('a', 1, 'peek', T0).results.map((r) => r.remaining)).toEqual([5, 4]);
+    expect((limiter.decide('a', 1, 'peek', T0) as FiguresDecision).results.map((r) => r.remaining)).toEqual([5, 4]);
     store.close();
   });
 

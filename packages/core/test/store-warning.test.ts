@@ -95,6 +95,29 @@ describe('store misconfigured warning', () => {
     expect(warnings[0]!.message).toContain('WRONGPASS');
   });
 
+  test('an async onWarning that rejects ends as a process warning, never an unhandled rejection', async () => {
+    const store = new SwitchableStore();
+    store.failure = () => new StoreError('bad credentials.', { configuration: true });
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const limiter = createLimiter({
+        store,
+        policies,
+        onWarning: async () => {
+          throw new Error('logger down');
+        },
+      });
+      expect((await limiter.consume('k')).allowed).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(emitWarning.mock.calls[0]![1]).toMatchObject({ code: STORE_MISCONFIGURED });
+      // The cause's own full stop is not doubled where the sentence goes on.
+      expect(String(emitWarning.mock.calls[0]![0])).not.toContain('..');
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
   test('a throwing onWarning does not break the decision', async () => {
     const store = new SwitchableStore();
     store.failure = () => new StoreError('bad credentials', { configuration: true });

@@ -1,11 +1,13 @@
 import type { Mode } from '../algorithms/types.js';
 import { ErrorCodes, StoreTimeoutError, toStoreError, type StoreError } from '../errors.js';
 import { emitProcessWarning, type SluiceWarning } from '../keys/warnings.js';
+import { callSafely } from '../safe-call.js';
 import type { Policy } from '../policies/policy.js';
 import { encodeClientKey } from '../store/keys.js';
 import type { BoundStore, MaybePromise, PolicyResult, Store, StoreRequest } from '../store/types.js';
 import { acquire } from './acquire.js';
 import { assertConsumeOptions, invalidCost, invalidKey, invalidMode, invalidNow, isInputError, MAX_NOW_MS } from './call-options.js';
+import { Deadlines } from './deadlines.js';
 import { combineResults, degradedDecision, type Decision, type Degraded } from './decision.js';
 import type { AcquireOptions, ConsumeOptions, Limiter } from './limiter.js';
 import { resolveLimiterOptions, type FailurePolicy, type LimiterOptions, type LimiterSettings } from './options.js';
@@ -32,6 +34,8 @@ class StoreLimiter implements Limiter {
   private readonly bound: BoundStore | undefined;
   /** Until the primary store answers once through this limiter (one boolean test per decision). */
   private unproven = true;
+  /** One timer bounds every pending call to the primary store by timeoutMs. */
+  private readonly deadlines: Deadlines;
 
   constructor(options: LimiterOptions) {
     const { policies, ...settings } = resolveLimiterOptions(options);
@@ -42,6 +46,7 @@ class StoreLimiter implements Limiter {
     this.onStoreError = settings.onStoreError;
     this.timeoutMs = settings.timeoutMs;
     this.keyStart = settings.prefix + ':{';
+    this.deadlines = new Deadlines(settings.timeoutMs);
     this.bound = typeof this.store.bind === 'function' ? (this.store.bind({ prefix: this.prefix, policies }) ?? undefined) : undefined;
   }
 
@@ -61,7 +66,7 @@ class StoreLimiter implements Limiter {
     }
     if (!isPromiseLike(answer)) return this.answered(answer);
     const started = performance.now();
-    return this.withTimeout(answer, this.timeoutMs).then(
+    return this.deadlines.race(answer).then(
       (results) => this.answered(results),
       (error: unknown) => this.fail(error, request, started),
     );
@@ -80,7 +85,7 @@ class StoreLimiter implements Limiter {
       return answer;
     }
     const started = performance.now();
-    return this.withTimeout(answer, this.timeoutMs).then(
+    return this.deadlines.race(answer).then(
       (decision) => {
         if (this.unproven) this.proven();
         return decision;
@@ -192,21 +197,16 @@ class StoreLimiter implements Limiter {
     const warning = noteFailure(store, error, role);
     if (warning !== undefined) this.warn(warning);
     const onError = this.options.onError;
-    if (onError === undefined) return;
-    try {
-      onError(error);
-    } catch (thrown) {
-      // A throwing hook must not turn a store outage into a crash or a rejected decision.
-      this.warn({ code: CALLBACK_THREW, message: `Sluice: the limiter's onError hook threw: ${String(thrown)}` });
-    }
+    // A hook that throws or rejects must not turn a store outage into a crash or a rejected decision.
+    if (onError !== undefined) callSafely(onError, error, this.onErrorFailed);
   }
 
+  private readonly onErrorFailed = (thrown: unknown): void => {
+    this.warn({ code: CALLBACK_THREW, message: `Sluice: the limiter's onError hook threw: ${String(thrown)}` });
+  };
+
   private warn(warning: SluiceWarning): void {
-    try {
-      this.options.onWarning(warning);
-    } catch {
-      emitProcessWarning(warning);
-    }
+    callSafely(this.options.onWarning, warning, () => emitProcessWarning(warning));
   }
 
   private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -33,7 +33,8 @@ export function noteAnswer(store: Store): void {
 function causeOf(error: StoreError): string {
   const cause = error.cause;
   const detail = cause instanceof Error && !error.message.includes(cause.message) ? ` (cause: ${cause.message})` : '';
-  return error.message + detail;
+  // The sentence goes on after the cause: no doubled full stop.
+  return (error.message + detail).replace(/\.+$/, '');
 }
 
 /**
