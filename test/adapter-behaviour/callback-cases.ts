@@ -86,6 +86,34 @@ export function callbackCases(): CallbackCase[] {
     warmUp: 0,
     expect: { status: 200, reported: { message: CALLBACK_FAILURE } },
   });
+  cases.push({
+    name: 'refund throws and an async onCallbackError rejects',
+    options: (store, report) => ({
+      store,
+      policies: [minute(5)],
+      refund: failures['sync throw'],
+      onCallbackError: async (error) => {
+        report(error);
+        throw new Error('the async error hook failed as well');
+      },
+    }),
+    warmUp: 0,
+    expect: { status: 200, reported: { message: CALLBACK_FAILURE } },
+  });
+  cases.push({
+    name: 'refund rejects, onCallbackError unset, an async onWarning rejects',
+    options: (store, report) => ({
+      store,
+      policies: [minute(5)],
+      refund: failures['async rejection'],
+      onWarning: (warning) => {
+        report(warning);
+        return Promise.reject(new Error('the async warning sink failed'));
+      },
+    }),
+    warmUp: 0,
+    expect: { status: 200, reported: { code: 'SLUICE_CALLBACK_THREW' } },
+  });
   return cases;
 }
 

@@ -335,14 +335,14 @@ describe('stacked outcomes (several middlewares on one request)', () => {
 });
 
 describe('refusedHold (a leaky-bucket hold above maxDelayMs)', () => {
-  it('denies with the wait until the hold fits, gives the cost back in remaining, and keeps who decided', () => {
+  it('denies with the wait until the hold fits, shows no units left on the refusing policy (its cost given back to the others), and keeps who decided', () => {
     const queue = { policy: 'queue', allowed: true, limit: 30, remaining: 28, resetAfterMs: 172_800_000, retryAfterMs: 0, delayMs: 86_400_000 };
     const hourly = { policy: 'hourly', allowed: true, limit: 100, remaining: 99, resetAfterMs: 3_600_000, retryAfterMs: 0, delayMs: 0 };
     const decision: Decision = { ...queue, policy: 'queue', results: [queue, hourly], decidedBy: 'fallback', degraded: 'timeout' };
     const refused = refusedHold(decision, 10_000, 1);
-    expect(refused).toMatchObject({ allowed: false, policy: 'queue', retryAfterMs: 86_390_000, delayMs: 0, remaining: 29, decidedBy: 'fallback', degraded: 'timeout' });
+    expect(refused).toMatchObject({ allowed: false, policy: 'queue', retryAfterMs: 86_390_000, delayMs: 0, remaining: 0, decidedBy: 'fallback', degraded: 'timeout' });
     expect(refused.results).toEqual([
-      { ...queue, allowed: false, remaining: 29, retryAfterMs: 86_390_000, delayMs: 0 },
+      { ...queue, allowed: false, remaining: 0, retryAfterMs: 86_390_000, delayMs: 0 },
       { ...hourly, remaining: 100 },
     ]);
   });

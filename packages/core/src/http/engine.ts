@@ -1,6 +1,7 @@
 import { noClientKeyError } from '../keys/no-client-key.js';
 import type { RequestAccess } from '../keys/request-access.js';
 import type { WarningHandler } from '../keys/warnings.js';
+import { CALLBACK_THREW } from '../limiter/create-limiter.js';
 import type { Decision } from '../limiter/decision.js';
 import type { MaybePromise } from '../store/types.js';
 import type { HttpFramework, RefundingEngine } from './framework.js';
@@ -12,6 +13,7 @@ import type { PolicySet } from './policy-set.js';
 import { limitedResponse, limitedStatus } from './problem.js';
 import { writeRateLimitHeaders } from './response-headers.js';
 import { decidedBefore, recordDecision, type DecisionCarrier } from './stack.js';
+import { callSafely } from '../safe-call.js';
 import { isThenable } from './thenable.js';
 
 /** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
@@ -53,14 +55,17 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
   readonly refunds: boolean;
   /** Where this middleware's one-time configuration warnings go (adapters warn through it too). */
   readonly onWarning: WarningHandler;
-  /** Reports an error after the response; one bound function, not a closure per request. */
+  /**
+   * Reports an error after the response; one bound function, not a closure per request. An
+   * `onCallbackError` that throws or rejects ends as a process warning, never in the event loop.
+   */
   private readonly report = (error: unknown): void => {
-    try {
-      this.options.onCallbackError(error);
-    } catch {
-      // The error hook itself failed: nothing is left to tell, and the event loop must not see it.
-    }
+    callSafely(this.options.onCallbackError, error, this.reportFailed);
   };
+
+  /** `onCallbackError` itself failed: a warning through `onWarning` (whose own failure callSafely catches). */
+  private readonly reportFailed = (error: unknown): unknown =>
+    this.onWarning({ code: CALLBACK_THREW, message: `Sluice: the onCallbackError hook threw: ${String(error)}` });
 
   /** Validates `options` (typed errors at construction); untyped callers' mistakes are caught here too. */
   constructor(options: RateLimitOptions<Req, OnLimited>, access: RequestAccess<Req>, extraOptionKeys: readonly string[] = []) {

@@ -189,15 +189,14 @@ function resolvePolicySource<Req>(options: Record<string, unknown>, onWarning: W
   return { perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>, cache: new PolicySetCache(derive, onWarning) };
 }
 
-/** The default `onCallbackError`: one warning line per failure, through `onWarning`. */
-function warnCallbackFailed(onWarning: WarningHandler): (error: unknown) => void {
+/**
+ * The default `onCallbackError`: one warning line per failure, through `onWarning`. It returns what
+ * `onWarning` returns, so the engine's callSafely also catches an async `onWarning` that rejects.
+ */
+function warnCallbackFailed(onWarning: WarningHandler): (error: unknown) => unknown {
   return (error) => {
     const message = error instanceof Error ? error.message : String(error);
-    try {
-      onWarning({ code: CALLBACK_THREW, message: `A rate-limit callback failed after the response: ${message}` });
-    } catch {
-      // A throwing warning handler must not reach the event loop either.
-    }
+    return onWarning({ code: CALLBACK_THREW, message: `A rate-limit callback failed after the response: ${message}` });
   };
 }
 
