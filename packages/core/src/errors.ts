@@ -28,7 +28,7 @@ const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 function hasKind(value: unknown, kind: unknown): boolean {
   if (typeof value !== 'object' || value === null || typeof kind !== 'string') return false;
   for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (Object.prototype.hasOwnProperty.call(proto, KIND) && proto[KIND] === kind) return true;
+    if (Object.hasOwn(proto, KIND) && proto[KIND] === kind) return true;
   }
   return false;
 }
@@ -53,7 +53,7 @@ export class SluiceError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (ordinaryHasInstance.call(this, value)) return true;
     const proto = (this as { prototype?: unknown }).prototype as Record<symbol, unknown> | undefined;
-    return proto !== undefined && Object.prototype.hasOwnProperty.call(proto, KIND) && hasKind(value, proto[KIND]);
+    return proto !== undefined && Object.hasOwn(proto, KIND) && hasKind(value, proto[KIND]);
   }
 }
 markKind(SluiceError, 'SluiceError');

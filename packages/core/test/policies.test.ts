@@ -128,7 +128,7 @@ describe('a limiter re-checks each policy by rebuilding it (policies may come fr
     let accepted = 0;
     fc.assert(
       fc.property(fc.oneof(windowPolicy, bucketPolicy), (build) => {
-        let policy;
+        let policy: ReturnType<typeof build>;
         try {
           policy = build();
         } catch (error) {

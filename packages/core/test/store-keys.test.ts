@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { baseKey, DIGEST_KEY_MARKER, encodeClientKey, MAX_CLIENT_KEY_LENGTH } from '@sluice/core';
 
 /** The inverse of the escaping, written independently: proves no information is lost. */
-function unescape(encoded: string): string {
+function unescapeKey(encoded: string): string {
   return encoded.replace(/%(25|7B|7D|00|u[0-9A-F]{4})/g, (_, code: string) => {
     if (code === '25') return '%';
     if (code === '7B') return '{';
@@ -46,7 +46,7 @@ describe('encodeClientKey', () => {
       fc.property(shortKey, (key) => {
         const encoded = encodeClientKey(key);
         if (encoded.startsWith(DIGEST_KEY_MARKER)) return;
-        expect(unescape(encoded)).toBe(key);
+        expect(unescapeKey(encoded)).toBe(key);
       }),
       { numRuns: 2000 },
     );

@@ -21,7 +21,7 @@ describe('store layer: wire codes', () => {
     const codes = ALGORITHMS.map((algorithm) => ALGORITHM_CODES[algorithm]);
     expect(codes).toHaveLength(5);
     expect(new Set(codes).size).toBe(codes.length);
-    codes.forEach((code) => expect(Number.isInteger(code)).toBe(true));
+    for (const code of codes) expect(Number.isInteger(code)).toBe(true);
     const modes = Object.values(MODE_CODES);
     expect(modes.sort()).toEqual([0, 1, 2]);
   });

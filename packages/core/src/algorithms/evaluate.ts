@@ -5,6 +5,7 @@ import { evaluateSlidingLog } from './sliding-log.js';
 import { evaluateSlidingWindow } from './sliding-window.js';
 import type { Evaluate, Evaluation, Mode, PolicyState } from './types.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: one table of evaluators whose policy and state types differ per algorithm
 const EVALUATORS: Record<Algorithm, Evaluate<any, any>> = {
   'fixed-window': evaluateFixedWindow,
   'sliding-window': evaluateSlidingWindow,

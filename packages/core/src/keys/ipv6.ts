@@ -3,7 +3,6 @@
 
 const COLON = 58;
 const DOT = 46;
-const PERCENT = 37;
 
 /** Scratch space for the 8 hextets of the address being parsed (parsing is synchronous). */
 const hextets = new Uint16Array(8);

@@ -1,5 +1,4 @@
 import type { Mode } from '../algorithms/types.js';
-import type { StoreError } from '../errors.js';
 import type { Policy } from '../policies/policy.js';
 import type { MaybePromise, Store } from '../store/types.js';
 import type { Decision } from './decision.js';

@@ -56,4 +56,4 @@ export function isPolicy(value: unknown): value is Policy {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === POLICY_FORMAT;
 }
 
-export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_.\-]{1,64}$/;
+export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

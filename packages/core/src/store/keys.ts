@@ -27,20 +27,20 @@ function escapeKey(key: string): string {
   let start = 0;
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
-    let escape: string;
-    if (code === 0x25) escape = '%25';
-    else if (code === 0x7b) escape = '%7B';
-    else if (code === 0x7d) escape = '%7D';
-    else if (code === 0) escape = '%00';
+    let escaped: string;
+    if (code === 0x25) escaped = '%25';
+    else if (code === 0x7b) escaped = '%7B';
+    else if (code === 0x7d) escaped = '%7D';
+    else if (code === 0) escaped = '%00';
     else if (code >= 0xd800 && code <= 0xdfff) {
       const next = key.charCodeAt(i + 1);
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         i++; // a well-formed pair: keep both units
         continue;
       }
-      escape = '%u' + hex4(code);
+      escaped = '%u' + hex4(code);
     } else continue;
-    out += key.slice(start, i) + escape;
+    out += key.slice(start, i) + escaped;
     start = i + 1;
   }
   return out + key.slice(start);
