@@ -186,7 +186,7 @@ test('a hook that throws or rejects never reaches the caller; it becomes a warni
       onRetry: () => {
         calls++;
         if (calls === 1) throw new Error('hook bug');
-        return Promise.reject(new Error('async hook bug')) as unknown as void;
+        return Promise.reject(new Error('async hook bug')) as unknown as undefined;
       },
     });
     expect((await client(`${server.url}/a`)).status).toBe(200);

@@ -58,7 +58,7 @@ export const expressFramework: HttpFramework<Request, Response, NextFunction, Ex
       ownValue(req, 'rateLimits', decisionsOf(carrier));
       return;
     }
-    if (!Object.prototype.hasOwnProperty.call(proto, kAccessors)) defineAccessors(proto);
+    if (!Object.hasOwn(proto, kAccessors)) defineAccessors(proto);
     exposedOn = proto;
   },
   setHeader(res, name, value) {

@@ -26,5 +26,3 @@ declare module 'fastify' {
     rateLimit(options?: FastifyRateLimitOptions): FastifyRateLimitHook;
   }
 }
-
-export {};

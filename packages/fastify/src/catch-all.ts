@@ -23,7 +23,7 @@ export function createCatchAll(
   forConfig: (rateLimit: unknown) => { readonly engine: FastifyEngine; readonly onRequest: onRequestHookHandler } | undefined,
 ): onRequestHookHandler {
   return function sluiceCatchAll(request, reply, done) {
-    let hooks;
+    let hooks: ReturnType<typeof forConfig>;
     if (request.is404) hooks = notFound();
     else if (!earlyRoutes) {
       done();

@@ -11,5 +11,3 @@ declare module 'koa' {
     rateLimits?: Decision[];
   }
 }
-
-export {};
