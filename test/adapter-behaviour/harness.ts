@@ -54,7 +54,7 @@ export interface TestResponse {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string | undefined>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export interface TestApp {

@@ -2,7 +2,6 @@ import { startRedisProcess, type RedisProcess } from '../../redis/test/harness/r
 
 // The driver forks worker processes that load the built packages (as packages/redis's
 // multi-process test does); `npm test` builds them first.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runSharedLimit } = require('../scripts/shared-limit-run.cjs') as {
   runSharedLimit(options: { redisUrl: string; workers: number; limit: number; windowMs: number; durationMs: number; concurrency: number }): Promise<{
     received: number;

@@ -1,7 +1,6 @@
 import type { Decision } from '@sluice/core';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /**
