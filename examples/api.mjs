@@ -47,7 +47,12 @@ app.get('/api/export', exportQueue, (req, res) => {
 });
 
 const port = Number(process.env.PORT ?? 3000);
-const server = app.listen(port, () => {
+const server = app.listen(port, (error) => {
+  // Express 5 hands a listen error (e.g. EADDRINUSE) to this callback instead of throwing it.
+  if (error) {
+    console.error(`Cannot listen on port ${port}: ${error.message}. Try PORT=4000 npm start.`);
+    process.exit(1);
+  }
   console.log(`Sluice example API on http://localhost:${port}`);
   console.log('  GET  /api/hello   burst 10, 2/s, 1000/h per client');
   console.log('  POST /login       5 failed attempts per 15 min (successes refunded)');

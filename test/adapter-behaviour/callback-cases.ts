@@ -51,6 +51,23 @@ export function callbackCases(): CallbackCase[] {
       expect: { status: 200, reported: { message: CALLBACK_FAILURE } },
     });
   }
+  // Express and Fastify read next(undefined) / next(null) as "carry on": such a throw must not skip the limiter.
+  const notErrors: Array<[string, Failing]> = [
+    ['throws undefined', () => { throw undefined; }],
+    ['rejects with null', () => Promise.reject(null)],
+  ];
+  for (const [kind, fail] of notErrors) {
+    for (const callback of ['key', 'cost', 'skip', 'policies'] as const) {
+      const options = callback === 'policies' ? { policies: fail as never } : { policies: [minute(5)], [callback]: fail };
+      const shown = kind === 'throws undefined' ? 'undefined' : 'null';
+      cases.push({
+        name: `${callback}: ${kind}`,
+        options: (store) => ({ store, ...options }),
+        warmUp: 0,
+        expect: { status: 500, message: `A rate-limit callback failed with a value that is not an Error: ${shown}` },
+      });
+    }
+  }
   for (const [spec, kind] of [['throw', 'sync throw'], ['reject', 'async rejection']] as const) {
     cases.push({
       name: `onLimited: ${kind}`,

@@ -182,13 +182,49 @@ describe('failure policy', () => {
     expect(errors[0]).toMatchObject({ code: ErrorCodes.STORE_TIMEOUT });
   });
 
-  test('one timeoutMs covers the whole decision: a fallback asked after the primary timed out gets only what is left', async () => {
+  test('one timeoutMs covers the whole decision: a fallback asked after a slow failure gets only what is left', async () => {
     const errors: StoreError[] = [];
-    const limiter = createLimiter({ store: new FailingStore('hang'), policies, onStoreError: new FailingStore('hang'), timeoutMs: 30, onError: (e) => errors.push(e) });
-    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy', degraded: 'timeout' });
-    expect(errors.map((e) => e.code)).toEqual([ErrorCodes.STORE_TIMEOUT, ErrorCodes.STORE_TIMEOUT]);
-    expect((errors[0] as StoreTimeoutError).timeoutMs).toBe(30);
-    expect((errors[1] as StoreTimeoutError).timeoutMs).toBeLessThan(30);
+    const slowFailure: Store = {
+      algorithms: ['fixed-window'],
+      consume: () => new Promise((_, reject) => setTimeout(() => reject(new Error('ECONNRESET')), 10)),
+      reset: () => undefined,
+    };
+    const limiter = createLimiter({ store: slowFailure, policies, onStoreError: new FailingStore('hang'), timeoutMs: 60, onError: (e) => errors.push(e) });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy', degraded: 'store-error' });
+    expect(errors.map((e) => e.code)).toEqual([ErrorCodes.STORE, ErrorCodes.STORE_TIMEOUT]);
+    expect((errors[1] as StoreTimeoutError).timeoutMs).toBeGreaterThan(0);
+    expect((errors[1] as StoreTimeoutError).timeoutMs).toBeLessThan(60);
+  });
+
+  test('a primary that used the whole budget leaves the fallback unasked-for time: not waited for, not blamed', async () => {
+    const errors: StoreError[] = [];
+    const warnings: { code: string; message: string }[] = [];
+    const fallback = new FailingStore('hang');
+    const limiter = createLimiter({
+      store: new FailingStore('hang'),
+      policies,
+      onStoreError: fallback,
+      timeoutMs: 30,
+      onError: (e) => errors.push(e),
+      onWarning: (w) => warnings.push(w),
+    });
+    for (let i = 0; i < 6; i++) {
+      expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'failure-policy', degraded: 'timeout' });
+    }
+    expect(errors.map((e) => e.code)).toEqual(Array(6).fill(ErrorCodes.STORE_TIMEOUT));
+    // Only the primary is named as failing; the fallback never had a chance to answer.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('the store FailingStore');
+    expect(warnings[0]!.message).not.toContain('fallback');
+  });
+
+  test('close() decides the calls still waiting on a store at once, so no timer outlives the limiter', async () => {
+    const limiter = createLimiter({ store: new FailingStore('hang'), policies, timeoutMs: 600_000 });
+    const pending = Promise.all([limiter.consume('a'), limiter.consume('b')]);
+    await limiter.close();
+    const decisions = await pending;
+    expect(decisions).toHaveLength(2);
+    for (const decision of decisions) expect(decision).toMatchObject({ allowed: true, decidedBy: 'failure-policy', degraded: 'store-error' });
   });
 
   test('a fallback store decides (and counts) while the primary is down', async () => {

@@ -36,6 +36,22 @@ const enum Step {
 }
 
 /**
+ * What a callback threw, as an Error for the framework's error handling. Express and Fastify read
+ * `next(undefined)`, `next(null)` and `next('route')` as "carry on", so a callback throwing such a
+ * value would otherwise skip the limiter.
+ */
+function asError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  let shown: string;
+  try {
+    shown = String(thrown);
+  } catch {
+    shown = 'an unprintable value';
+  }
+  return new Error(`A rate-limit callback failed with a value that is not an Error: ${shown}`, { cause: thrown });
+}
+
+/**
  * The framework-agnostic middleware: one flow from request to response, which each adapter
  * feeds with its framework's primitives (`HttpFramework`): skip → key → cost → policy set →
  * decision, then the headers, the denial response or a leaky-bucket hold, and refunds.
@@ -112,7 +128,7 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
       if (decidedBefore(carrier, policySet)) return framework.proceed(req, res, next);
       decision = policySet.limiter.decide(key, cost, 'consume');
     } catch (error) {
-      return framework.fail(req, res, next, error);
+      return framework.fail(req, res, next, asError(error));
     }
     if (isThenable(decision)) {
       return this.settle(
@@ -167,7 +183,7 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
 
   /** Routes a rejection of the asynchronous part (including what `respond` throws) to `framework.fail`. */
   private settle<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, flow: PromiseLike<unknown>): unknown {
-    return Promise.resolve(flow).then(undefined, (error: unknown) => framework.fail(req, res, next, error));
+    return Promise.resolve(flow).then(undefined, (error: unknown) => framework.fail(req, res, next, asError(error)));
   }
 
   /**
@@ -213,12 +229,12 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     try {
       sent = framework.callOnLimited(onLimited, req, res, limitedStatus(decision), decision);
     } catch (error) {
-      return framework.fail(req, res, next, error);
+      return framework.fail(req, res, next, asError(error));
     }
     if (isThenable(sent)) {
       return Promise.resolve(sent).then(
         () => framework.denied(req, res, next),
-        (error: unknown) => framework.fail(req, res, next, error),
+        (error: unknown) => framework.fail(req, res, next, asError(error)),
       );
     }
     return framework.denied(req, res, next);

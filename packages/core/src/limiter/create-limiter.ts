@@ -7,6 +7,7 @@ import { encodeClientKey } from '../store/keys.js';
 import type { BoundStore, MaybePromise, PolicyResult, Store, StoreRequest } from '../store/types.js';
 import { acquire } from './acquire.js';
 import { assertConsumeOptions, invalidCost, invalidKey, invalidMode, invalidNow, isInputError, MAX_NOW_MS } from './call-options.js';
+import { closedStoreError } from '../store/lifecycle.js';
 import { Deadlines } from './deadlines.js';
 import { combineResults, degradedDecision, type Decision, type Degraded } from './decision.js';
 import type { AcquireOptions, ConsumeOptions, Limiter } from './limiter.js';
@@ -17,6 +18,8 @@ import { noteAnswer, noteFailure } from './store-health.js';
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
 export const CALLBACK_THREW = 'SLUICE_CALLBACK_THREW';
+
+function ignore(): void {}
 
 function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | null)?.then === 'function';
@@ -136,6 +139,8 @@ class StoreLimiter implements Limiter {
   }
 
   async close(): Promise<void> {
+    // Decisions still waiting on the store are decided now by the failure policy.
+    this.deadlines.cancelAll(closedStoreError(this.store.constructor?.name ?? 'store'));
     await this.store.close?.();
     if (typeof this.onStoreError === 'object') await this.onStoreError.close?.();
   }
@@ -171,6 +176,12 @@ class StoreLimiter implements Limiter {
     if (!isPromiseLike(answer)) return this.fromFallback(answer, policy, reason);
     // One budget for the whole decision: the fallback gets what the primary left of timeoutMs.
     const left = started === undefined ? this.timeoutMs : Math.max(0, Math.floor(this.timeoutMs - (performance.now() - started)));
+    if (left === 0) {
+      // The primary used the whole budget: the fallback had no time, which is not its failure
+      // (no misconfiguration warning for it). Its charge may still land; its answer comes too late.
+      answer.then(undefined, ignore);
+      return degradedDecision(this.policies, true, reason);
+    }
     return this.withTimeout(answer, left).then(
       (results) => this.fromFallback(results, policy, reason),
       (fallbackError: unknown) => this.fallbackFailed(fallbackError, policy, reason),

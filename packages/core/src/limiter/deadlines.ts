@@ -39,6 +39,22 @@ export class Deadlines {
     });
   }
 
+  /**
+   * Settles every pending call with `error` and drops the timer: after `limiter.close()` nothing
+   * should keep the process alive for up to `timeoutMs` waiting on a store that will not answer.
+   */
+  cancelAll(error: unknown): void {
+    const queue = this.queue;
+    for (let i = this.head; i < queue.length; i++) {
+      const entry = queue[i]!;
+      if (entry.done) continue;
+      entry.done = true;
+      entry.reject(error);
+    }
+    this.pending = 0;
+    this.clear();
+  }
+
   /** Marks `entry` done; false when its deadline already passed (the timeout won). */
   private settle(entry: Pending): boolean {
     if (entry.done) return false;
