@@ -1,6 +1,5 @@
 import { normalizeRoutePath, type RequestAccess } from '@sluice/core';
 import type { Context } from 'koa';
-import { koaClientIp } from './client-ip.js';
 
 /** What this module reads of a @koa/router layer (`ctx.matched` holds them). */
 interface MatchedLayer {
@@ -34,9 +33,9 @@ function matchedRoute(ctx: Context): string | undefined {
   return current === undefined ? undefined : String(current);
 }
 
-/** How core reads a Koa context. The IP is `ctx.ip` (read cheaply: client-ip.ts), which honours `app.proxy` (and `app.maxIpsCount`). */
+/** How core reads a Koa context. `ctx.ip` honours `app.proxy` (and `app.maxIpsCount`). */
 export const koaAccess: RequestAccess<Context> = {
-  ip: koaClientIp,
+  ip: (ctx) => ctx.ip,
   socketIp: (ctx) => ctx.req.socket.remoteAddress,
   header: (ctx, name) => ctx.req.headers[name],
   method: (ctx) => ctx.method,
