@@ -36,14 +36,19 @@ export interface CallbackCase {
   store?: () => FakeClockStore;
 }
 
+/** `key`, `cost`, `skip` and `policies` failing with `fail`: each must reach the framework's error handling. */
+function beforeResponseCases(kind: string, fail: Failing, expect: { status: 500; message: string }): CallbackCase[] {
+  return (['key', 'cost', 'skip', 'policies'] as const).map((callback) => {
+    const options = callback === 'policies' ? { policies: fail as never } : { policies: [minute(5)], [callback]: fail };
+    return { name: `${callback}: ${kind}`, options: (store) => ({ store, ...options }), warmUp: 0, expect };
+  });
+}
+
 export function callbackCases(): CallbackCase[] {
   const cases: CallbackCase[] = [];
   const beforeResponse = { status: 500, message: CALLBACK_FAILURE } as const;
   for (const [kind, fail] of Object.entries(failures)) {
-    for (const callback of ['key', 'cost', 'skip', 'policies'] as const) {
-      const options = callback === 'policies' ? { policies: fail as never } : { policies: [minute(5)], [callback]: fail };
-      cases.push({ name: `${callback}: ${kind}`, options: (store) => ({ store, ...options }), warmUp: 0, expect: beforeResponse });
-    }
+    cases.push(...beforeResponseCases(kind, fail, beforeResponse));
     cases.push({
       name: `refund: ${kind}`,
       options: (store, report) => ({ store, policies: [minute(5)], refund: fail, onCallbackError: report }),
@@ -57,16 +62,8 @@ export function callbackCases(): CallbackCase[] {
     ['rejects with null', () => Promise.reject(null)],
   ];
   for (const [kind, fail] of notErrors) {
-    for (const callback of ['key', 'cost', 'skip', 'policies'] as const) {
-      const options = callback === 'policies' ? { policies: fail as never } : { policies: [minute(5)], [callback]: fail };
-      const shown = kind === 'throws undefined' ? 'undefined' : 'null';
-      cases.push({
-        name: `${callback}: ${kind}`,
-        options: (store) => ({ store, ...options }),
-        warmUp: 0,
-        expect: { status: 500, message: `A rate-limit callback failed with a value that is not an Error: ${shown}` },
-      });
-    }
+    const shown = kind === 'throws undefined' ? 'undefined' : 'null';
+    cases.push(...beforeResponseCases(kind, fail, { status: 500, message: `A rate-limit callback failed with a value that is not an Error: ${shown}` }));
   }
   for (const [spec, kind] of [['throw', 'sync throw'], ['reject', 'async rejection']] as const) {
     cases.push({

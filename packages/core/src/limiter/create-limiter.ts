@@ -1,6 +1,7 @@
 import type { Mode } from '../algorithms/types.js';
 import { ErrorCodes, StoreTimeoutError, toStoreError, type StoreError } from '../errors.js';
 import { emitProcessWarning, type SluiceWarning } from '../keys/warnings.js';
+import { isThenable } from '../http/thenable.js';
 import { callSafely } from '../safe-call.js';
 import type { Policy } from '../policies/policy.js';
 import { encodeClientKey } from '../store/keys.js';
@@ -21,9 +22,6 @@ export const CALLBACK_THREW = 'SLUICE_CALLBACK_THREW';
 
 function ignore(): void {}
 
-function isPromiseLike<T>(value: MaybePromise<T>): value is Promise<T> {
-  return typeof (value as Promise<T> | null)?.then === 'function';
-}
 
 class StoreLimiter implements Limiter {
   readonly policies: readonly Policy[];
@@ -67,7 +65,7 @@ class StoreLimiter implements Limiter {
     } catch (error) {
       return this.fail(error, request);
     }
-    if (!isPromiseLike(answer)) return this.answered(answer);
+    if (!isThenable(answer)) return this.answered(answer);
     const started = performance.now();
     return this.deadlines.race(answer).then(
       (results) => this.answered(results),
@@ -83,7 +81,7 @@ class StoreLimiter implements Limiter {
     } catch (error) {
       return this.fail(error, this.request(key, cost, mode, nowMs));
     }
-    if (!isPromiseLike(answer)) {
+    if (!isThenable(answer)) {
       if (this.unproven) this.proven();
       return answer;
     }
@@ -132,7 +130,7 @@ class StoreLimiter implements Limiter {
     try {
       const done =
         this.bound !== undefined ? this.bound.reset(key) : this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
-      if (isPromiseLike(done)) await this.withTimeout(done, this.timeoutMs);
+      if (isThenable(done)) await this.withTimeout(done, this.timeoutMs);
     } catch (error) {
       throw isInputError(error) ? error : toStoreError(error);
     }
@@ -173,7 +171,7 @@ class StoreLimiter implements Limiter {
     } catch (fallbackError) {
       return this.fallbackFailed(fallbackError, policy, reason);
     }
-    if (!isPromiseLike(answer)) return this.fromFallback(answer, policy, reason);
+    if (!isThenable(answer)) return this.fromFallback(answer, policy, reason);
     // One budget for the whole decision: the fallback gets what the primary left of timeoutMs.
     const left = started === undefined ? this.timeoutMs : Math.max(0, Math.floor(this.timeoutMs - (performance.now() - started)));
     if (left === 0) {
