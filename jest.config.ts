@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 
 // One project per package. Tests import `@sluice/*` from source (no build needed), except
 // the packaging smoke tests, which load the built dist/ through Node itself.
-const packages = ['core', 'conformance', 'redis', 'postgres', 'express', 'koa', 'fastify', 'client'];
+const packages = ['core', 'conformance', 'redis', 'postgres', 'express', 'koa', 'fastify', 'client', 'prometheus', 'opentelemetry', 'cli'];
 
 const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': [

@@ -1,0 +1,2 @@
+// Placeholder: the package is being built (see its issue).
+export {};
