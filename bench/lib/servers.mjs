@@ -128,9 +128,10 @@ function postgresBinaries() {
 /**
  * PostgreSQL with stock durability (fsync and synchronous_commit on, as in production), sized
  * for this machine. As root, initdb and postgres run as the `postgres` system user.
+ * `extraArgs`: more server arguments (e.g. ['-c', 'shared_preload_libraries=pg_stat_statements']).
  * `{ url, pid, stop() }`.
  */
-export async function startPostgres(pg) {
+export async function startPostgres(pg, extraArgs = []) {
   const { initdb, postgres } = postgresBinaries();
   const asRoot = process.getuid?.() === 0;
   const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout);
@@ -144,7 +145,7 @@ export async function startPostgres(pg) {
   const init = spawnSync(initdb, ['-D', join(dir, 'data'), '-U', superuser, '-A', 'trust', '--no-sync', '-E', 'UTF8', '--no-locale'], { ...user, encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const args = ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100', '-c', 'shared_buffers=256MB'];
+  const args = ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100', '-c', 'shared_buffers=256MB', ...extraArgs];
   const child = spawn(postgres, args, { ...user, stdio: 'ignore' });
   started.add(child);
   const stop = () => stopChild(child, 'SIGINT', dir);
