@@ -36,3 +36,4 @@ export * from './headers/index.js';
 export * from './keys/index.js';
 export * from './http/index.js';
 export { callSafely } from './safe-call.js';
+export * from './shedding/index.js';

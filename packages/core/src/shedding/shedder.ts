@@ -1,0 +1,97 @@
+import type { ServerResponse } from 'node:http';
+import { InvalidOptionError } from '../errors.js';
+import { parseDuration, type Duration } from '../time/duration.js';
+import { assertKnownKeys, assertPlainObject } from '../validate.js';
+import { type AdaptiveLimiter, type Outcome, type Permit, createAdaptiveLimiter, isAdaptiveLimiter } from './adaptive-limiter.js';
+import { ADAPTIVE_LIMITER_OPTION_KEYS, type AdaptiveLimiterOptions } from './options.js';
+import { type Priority, assertPriority } from './priority.js';
+import { type ShedResponse, shedResponses } from './response.js';
+
+/**
+ * Options of the `loadShedding` middleware in every adapter. `Req` is what the callbacks get:
+ * Express's `req`, Koa's `ctx`, Fastify's `request`.
+ */
+export interface LoadSheddingOptions<Req> extends AdaptiveLimiterOptions {
+  /** A limiter made by `createAdaptiveLimiter`, e.g. to share one across routes or read its stats. Excludes the limiter options. */
+  limiter?: AdaptiveLimiter;
+  /** The request's priority (synchronous). Default: every request is 'normal'. A throw reaches the framework's error handling. */
+  priority?: (req: Req) => Priority;
+  /** Retry-After of a shed request: ms or a string such as '2s'. Default 1 s (sent as whole seconds, at least 1). */
+  retryAfter?: Duration;
+  /**
+   * Which finished responses count as dropped (congestion) rather than plain latency samples.
+   * Default: status 503 or 504 (an overloaded dependency). A 500 from a bug says nothing about capacity.
+   */
+  dropped?: (statusCode: number) => boolean;
+}
+
+export const LOAD_SHEDDING_OPTION_KEYS = [...ADAPTIVE_LIMITER_OPTION_KEYS, 'limiter', 'priority', 'retryAfter', 'dropped'] as const;
+
+function optionalFunction<F>(value: F | undefined, option: string, expected: string): F | undefined {
+  const raw: unknown = value;
+  if (raw !== undefined && typeof raw !== 'function') throw new InvalidOptionError(option, raw, expected);
+  return value;
+}
+
+const normal = (): Priority => 'normal';
+const overloadStatus = (status: number): boolean => status === 503 || status === 504;
+
+/**
+ * The framework-neutral half of the `loadShedding` middleware: validates options once, decides
+ * per request, and releases each admitted request's permit when its response closes.
+ */
+export class LoadShedder<Req> {
+  readonly limiter: AdaptiveLimiter;
+  private readonly priorityOf: (req: Req) => Priority;
+  private readonly droppedStatus: (statusCode: number) => boolean;
+  private readonly responses: Record<Priority, ShedResponse>;
+
+  constructor(options: LoadSheddingOptions<Req> = {}) {
+    const raw: unknown = options;
+    assertPlainObject(raw, 'loadShedding options');
+    assertKnownKeys(raw, new Set<string>(LOAD_SHEDDING_OPTION_KEYS), '');
+    const { limiter, priority, retryAfter, dropped, ...limiterOptions } = options;
+    if (limiter !== undefined) {
+      if (!isAdaptiveLimiter(limiter)) throw new InvalidOptionError('limiter', limiter, 'a limiter made by createAdaptiveLimiter');
+      const inline = Object.keys(limiterOptions);
+      if (inline.length > 0) {
+        throw new InvalidOptionError(inline[0] as string, (limiterOptions as Record<string, unknown>)[inline[0] as string], 'no limiter option beside `limiter` (set it on the limiter)');
+      }
+      this.limiter = limiter;
+    } else {
+      this.limiter = createAdaptiveLimiter(limiterOptions);
+    }
+    this.priorityOf = optionalFunction(priority, 'priority', 'a function (req) => priority') ?? normal;
+    this.droppedStatus = optionalFunction(dropped, 'dropped', 'a function (statusCode) => boolean') ?? overloadStatus;
+    this.responses = shedResponses(retryAfter === undefined ? 1000 : parseDuration(retryAfter, 'retryAfter'));
+  }
+
+  /** The request's priority; throws what the callback threw, or InvalidOptionError for a bad value. */
+  priority(req: Req): Priority {
+    return assertPriority(this.priorityOf(req), 'priority(req)');
+  }
+
+  /**
+   * Admits the request or returns the response to send. An admitted request's permit is released
+   * when `res` closes: after it finished (a sample, or a drop per `dropped`), or early because the
+   * client or socket went away (no sample). Node emits 'close' on every exit path, also after a
+   * handler threw and the framework answered with an error.
+   */
+  admit(priority: Priority, res: ServerResponse): ShedResponse | undefined {
+    const permit = this.limiter.tryAcquire(priority);
+    if (permit === undefined) return this.responses[priority];
+    this.releaseOnClose(permit, res);
+    return undefined;
+  }
+
+  private releaseOnClose(permit: Permit, res: ServerResponse): void {
+    if (res.closed) {
+      permit.release('ignore');
+      return;
+    }
+    res.once('close', () => {
+      const outcome: Outcome = !res.writableFinished ? 'ignore' : this.droppedStatus(res.statusCode) ? 'dropped' : 'success';
+      permit.release(outcome);
+    });
+  }
+}
