@@ -1,2 +1,6 @@
-// Placeholder: the package is being built (see its issue).
-export {};
+// @sluice/prometheus: Sluice's limiter events as prom-client metrics (decisions, denials,
+// degraded decisions, store errors and latency, breaker state, block-cache hits, memory-store size).
+export { prometheusMetrics, type PrometheusMetrics } from './prometheus-metrics.js';
+export { DEFAULT_STORE_DURATION_BUCKETS, type PrometheusMetricsOptions } from './options.js';
+export { METRIC_NAMES } from './instruments.js';
+export type { ObservableLimiter } from './observed-sources.js';

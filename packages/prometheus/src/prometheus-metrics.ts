@@ -1,0 +1,96 @@
+import { breakerStateOf, type BreakerState, type Store } from '@sluice/core';
+import type { Registry } from 'prom-client';
+import { bindingPolicy } from './binding-policy.js';
+import { createInstruments, METRIC_NAMES } from './instruments.js';
+import { ObservedSources, type EventSink, type ObservableLimiter } from './observed-sources.js';
+import { ObservedStores, sizeOf } from './observed-stores.js';
+import { resolvePrometheusOptions, type PrometheusMetricsOptions } from './options.js';
+
+export interface PrometheusMetrics {
+  /** The registry the metrics live in (serve `await registry.metrics()` as text/plain at /metrics). */
+  readonly registry: Registry;
+  /**
+   * Counts the decisions, degraded decisions, store errors, breaker transitions and block-cache
+   * hits of a limiter (`createLimiter`) or an adapter's middleware (its `events`), including every
+   * `withPolicies` sibling. Observing the same limiter twice counts it once. Returns a function that
+   * stops observing it. Throws InvalidOptionError (option `source`) for anything else.
+   */
+  observe(source: ObservableLimiter): () => void;
+  /**
+   * Reports `store`'s breaker state (and, for a MemoryStore, its size) as gauges labelled
+   * `store=name`, read at each scrape. Returns a function that removes them. Throws
+   * InvalidOptionError for a non-store, an empty name, or a store or name already observed.
+   */
+  observeStore(store: Store, name: string): () => void;
+  /** Stops observing every limiter and store and removes these metrics from the registry (a new prometheusMetrics may then use it). */
+  close(): void;
+}
+
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
+
+/**
+ * Sluice metrics on prom-client. Create one per registry and share it: every limiter and store
+ * you observe reports into the same metrics (`limiter` label: the limiter's prefix; client keys are
+ * never labels). Throws InvalidOptionError (ERR_SLUICE_INVALID_OPTION, ERR_SLUICE_UNKNOWN_OPTION)
+ * for bad options or a registry that already holds these metric names.
+ */
+export function prometheusMetrics(options?: PrometheusMetricsOptions): PrometheusMetrics {
+  const resolved = resolvePrometheusOptions(options);
+  const stores = new ObservedStores();
+  const m = createInstruments(
+    resolved,
+    (gauge) => {
+      gauge.reset();
+      for (const [name, store] of stores.entries()) {
+        const state = breakerStateOf(store);
+        for (const candidate of BREAKER_STATES) gauge.set({ store: name, state: candidate }, candidate === state ? 1 : 0);
+      }
+    },
+    (gauge) => {
+      gauge.reset();
+      for (const [name, store] of stores.entries()) {
+        const size = sizeOf(store);
+        if (size !== undefined) gauge.set({ store: name }, size);
+      }
+    },
+  );
+
+  const sink: EventSink = {
+    decision(event) {
+      if (event.storeLatencyMs > 0) m.storeDuration.observe({ limiter: event.prefix }, event.storeLatencyMs / 1000);
+      if (event.mode === 'refund') {
+        m.refunds.inc({ limiter: event.prefix });
+        return;
+      }
+      // A peek charges nothing and answers no request: not a decision to count.
+      if (event.mode !== 'consume') return;
+      const policy = bindingPolicy(event);
+      const enforced = event.enforced ? 'true' : 'false';
+      m.decisions.inc({ limiter: event.prefix, policy, outcome: event.outcome, enforced });
+      if (event.outcome === 'denied') m.denials.inc({ limiter: event.prefix, policy, enforced, decided_by: event.decision.decidedBy });
+    },
+    degraded(event) {
+      m.degraded.inc({ limiter: event.prefix, reason: event.reason, decided_by: event.decidedBy });
+    },
+    storeError(event) {
+      m.storeErrors.inc({ limiter: event.prefix, store: event.store, role: event.role, code: event.error.code });
+    },
+    breaker(event, store) {
+      m.breakerTransitions.inc({ store, from: event.from, to: event.to });
+    },
+    blockCacheHit(event) {
+      m.blockCacheHits.inc({ limiter: event.prefix });
+    },
+  };
+  const sources = new ObservedSources(sink, stores);
+
+  return {
+    registry: resolved.registry,
+    observe: (source) => sources.observe(source),
+    observeStore: (store, name) => stores.add(store, name),
+    close() {
+      sources.close();
+      for (const name of Object.values(METRIC_NAMES)) resolved.registry.removeSingleMetric(resolved.prefix + name);
+    },
+  };
+}
