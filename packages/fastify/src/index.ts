@@ -5,3 +5,4 @@ export { keys } from './keys.js';
 export { fastifyAccess } from './request-access.js';
 export type { Decision } from '@sluice/core';
 import './augment.js';
+export { loadShedding, loadSheddingHook, type FastifyLoadSheddingOptions, type LoadSheddingHook } from './load-shedding.js';

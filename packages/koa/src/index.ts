@@ -3,3 +3,4 @@ export { keys } from './keys.js';
 export { koaAccess } from './request-access.js';
 export type { Decision } from '@sluice/core';
 import './augment.js';
+export { loadShedding, type KoaLoadSheddingOptions, type LoadSheddingMiddleware } from './load-shedding.js';
