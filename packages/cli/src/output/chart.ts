@@ -1,0 +1,122 @@
+import type { PolicyReport, SimulationReport } from '../simulate/report.js';
+import { windowText } from './format.js';
+
+/** Series drawn, in legend and stacking order, with their colours. */
+const SERIES = [
+  { name: 'admitted', color: '#2e9d57' },
+  { name: 'shaped (admitted, held)', color: '#e69f00' },
+  { name: 'denied', color: '#d6453d' },
+  { name: 'offered', color: '#222222' },
+  { name: 'released (after the hold)', color: '#3b6fd8' },
+] as const;
+
+const ROW_WIDTH = 640;
+const ROW_HEIGHT = 120;
+
+interface Point {
+  t0: number;
+  t1: number;
+  series: string;
+  count: number;
+}
+
+function bars(p: PolicyReport, bucketS: number): Point[] {
+  const out: Point[] = [];
+  const add = (series: string, counts: number[]) =>
+    counts.forEach((count, i) => {
+      if (count > 0) out.push({ t0: i * bucketS, t1: (i + 1) * bucketS, series, count });
+    });
+  add(SERIES[0].name, p.series.admitted);
+  add(SERIES[1].name, p.series.shaped);
+  add(SERIES[2].name, p.series.denied);
+  return out;
+}
+
+/** A step line over every bucket (zeros included), with a closing point at the last bucket's end. */
+function steps(series: string, counts: number[], bucketS: number): Point[] {
+  const out = counts.map((count, i) => ({ t0: i * bucketS, t1: (i + 1) * bucketS, series, count }));
+  const last = counts.length - 1;
+  if (last >= 0) out.push({ t0: counts.length * bucketS, t1: counts.length * bucketS, series, count: counts[last]! });
+  return out;
+}
+
+function row(p: PolicyReport, report: SimulationReport): { layer: unknown[] } & Record<string, unknown> {
+  const bucketS = report.bucketMs / 1000;
+  const w = p.worstWindow;
+  const subtitle =
+    `offered ${p.offered} · admitted ${p.admitted} · denied ${p.denied}` +
+    (p.shaped > 0 ? ` · shaped ${p.shaped} (delay p50 ${p.delayMs?.p50} ms, max ${p.delayMs?.max} ms)` : '') +
+    (w.startMs === null ? '' : ` · busiest ${windowText(w.windowMs)} (shaded): ${w.count} admitted, limit ${w.limit}`);
+  const countY = { field: 'count', type: 'quantitative', title: `per ${windowText(report.bucketMs)}` };
+  const x = { field: 't0', type: 'quantitative', title: 'time (s)', scale: { nice: false }, axis: { format: '~g' } };
+  const layers: Record<string, unknown>[] = [];
+  if (w.startMs !== null) {
+    const span = [{ x0: w.startMs / 1000, x1: (w.startMs + w.windowMs) / 1000 }];
+    layers.push({ data: { values: span }, mark: { type: 'rect', color: '#f5d76e', opacity: 0.35 }, encoding: { x: { field: 'x0', type: 'quantitative' }, x2: { field: 'x1' } } });
+  }
+  layers.push({
+    data: { values: bars(p, bucketS) },
+    mark: { type: 'bar', binSpacing: 0 },
+    encoding: {
+      // Pre-binned: each bar spans its bucket [t0, t1) and stacks vertically.
+      x: { ...x, bin: { binned: true, step: bucketS } },
+      x2: { field: 't1' },
+      y: { ...countY, stack: 'zero' },
+      color: { field: 'series', type: 'nominal' },
+      order: { field: 'order', type: 'quantitative' },
+    },
+    transform: [{ calculate: `indexof(${JSON.stringify(SERIES.map((s) => s.name))}, datum.series)`, as: 'order' }],
+  });
+  layers.push({
+    data: { values: steps(SERIES[3].name, p.series.offered, bucketS) },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 },
+    encoding: { x, y: countY, color: { field: 'series', type: 'nominal' } },
+  });
+  if (p.shaped > 0) {
+    layers.push({
+      data: { values: steps(SERIES[4].name, p.series.released, bucketS) },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, strokeDash: [4, 2] },
+      encoding: { x, y: countY, color: { field: 'series', type: 'nominal' } },
+    });
+  }
+  return {
+    title: { text: p.policy, subtitle, anchor: 'start', fontSize: 13, subtitleFontSize: 11 },
+    width: ROW_WIDTH,
+    height: ROW_HEIGHT,
+    layer: layers,
+  };
+}
+
+/**
+ * The Vega-Lite spec of the chart: one row per policy on one shared time axis (seconds from
+ * the traffic's start), per time bucket the admitted, shaped and denied requests as stacked
+ * bars and the offered requests as a step line (shaping policies also the released ones); the
+ * busiest window is shaded and labelled in each row, and each row's title names its policy.
+ */
+export function chartSpec(report: SimulationReport, title: string): Record<string, unknown> {
+  const shaping = report.policies.some((p) => p.shaped > 0);
+  const used = SERIES.filter((s) => shaping || (s !== SERIES[1] && s !== SERIES[4]));
+  // One colour scale for every row, so the one legend at the top reads for all of them.
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: used.map((s) => s.name), range: used.map((s) => s.color) },
+    legend: { orient: 'top', title: null, labelFontSize: 12, symbolType: 'square', columns: used.length },
+  };
+  const rows = report.policies.map((p) => row(p, report));
+  for (const r of rows) {
+    for (const layer of r.layer as { encoding: Record<string, unknown> }[]) {
+      if (layer.encoding.color !== undefined) layer.encoding.color = color;
+    }
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, anchor: 'start', fontSize: 14 },
+    background: 'white',
+    padding: 12,
+    spacing: 18,
+    config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: '#ddd' } },
+    resolve: { scale: { x: 'shared', color: 'shared' } },
+    vconcat: rows,
+  };
+}

@@ -1,0 +1,94 @@
+import { UsageError } from '../errors.js';
+import { MAX_REQUESTS, type Traffic } from './types.js';
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+// Common / combined log format: host ident user [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" ...
+const ACCESS_LOG = /^(\S+) \S+ \S+ \[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(\.\d+)? ([+-])(\d{2})(\d{2})\]/;
+// timestamp, then whitespace or a comma, then the key (the rest of the line, trimmed).
+const SIMPLE = /^([^\s,]+)\s*[\s,]\s*(\S(?:.*\S)?)$/;
+const NUMBER = /^\d+(?:\.\d+)?$/;
+/** Epoch numbers below this are seconds, above it milliseconds (1e11 s is the year 5138). */
+const SECONDS_BELOW = 1e11;
+
+/** A parsed request: when (µs since the epoch) and who. */
+interface Entry {
+  us: number;
+  key: string;
+}
+
+function accessLogTime(m: RegExpExecArray): number | undefined {
+  const month = MONTHS[m[3]!];
+  if (month === undefined) return undefined;
+  const offsetMin = (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  const ms = Date.UTC(Number(m[4]), month, Number(m[2]), Number(m[5]), Number(m[6]), Number(m[7])) - offsetMin * 60_000;
+  return ms * 1000 + (m[8] ? Math.round(Number(`0${m[8]}`) * 1e6) : 0);
+}
+
+function simpleTime(text: string): number | undefined {
+  if (NUMBER.test(text)) {
+    const n = Number(text);
+    return n < SECONDS_BELOW ? Math.round(n * 1e6) : Math.round(n * 1000);
+  }
+  // ISO 8601 and the other forms Date.parse reads; only ones that carry a date and a time.
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms * 1000;
+}
+
+function parseLine(line: string): Entry | undefined {
+  const access = ACCESS_LOG.exec(line);
+  if (access) {
+    const us = accessLogTime(access);
+    return us === undefined ? undefined : { us, key: access[1]! };
+  }
+  const simple = SIMPLE.exec(line);
+  if (!simple) return undefined;
+  const us = simpleTime(simple[1]!);
+  return us === undefined ? undefined : { us, key: simple[2]! };
+}
+
+/**
+ * Parses a recorded log, one request per line, into traffic (sorted by time, stable). A line is
+ * either `<timestamp> <key>` (whitespace or a comma between; the timestamp in epoch seconds or
+ * milliseconds, fractions allowed, or ISO 8601 such as `2026-11-30T12:00:00.250Z`) or a
+ * common/combined access-log line (the key is the client address). Blank lines, `#` comments
+ * and a first line naming the columns (`timestamp,key`) are skipped. Time 0 is the earliest
+ * request; the limiter sees the log's own times. Throws UsageError naming `flag` and the line.
+ */
+export function parseLog(text: string, flag = '--log'): Traffic {
+  const entries: Entry[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const entry = parseLine(line);
+    if (entry === undefined) {
+      if (entries.length === 0 && /^[A-Za-z_]+\s*[\s,]\s*[A-Za-z_]+$/.test(line)) continue; // a header
+      throw new UsageError(
+        flag,
+        `line ${i + 1} is neither "<timestamp> <key>" nor a common access-log line: ${JSON.stringify(line.slice(0, 120))}`,
+      );
+    }
+    entries.push(entry);
+    if (entries.length > MAX_REQUESTS) throw new UsageError(flag, `more than ${MAX_REQUESTS} requests`);
+  }
+  if (entries.length === 0) throw new UsageError(flag, 'the log holds no requests');
+  return trafficOf(entries);
+}
+
+function trafficOf(entries: Entry[]): Traffic {
+  // Array.prototype.sort is stable: requests with equal times keep the log's order.
+  entries.sort((a, b) => a.us - b.us);
+  const epochMs = Math.floor(entries[0]!.us / 1000);
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const timesUs = new Float64Array(entries.length);
+  const keyIds = new Uint32Array(entries.length);
+  entries.forEach((entry, i) => {
+    let id = index.get(entry.key);
+    if (id === undefined) index.set(entry.key, (id = keys.push(entry.key) - 1));
+    timesUs[i] = entry.us - epochMs * 1000;
+    keyIds[i] = id;
+  });
+  return { timesUs, keyIds, keys, epochMs, durationUs: timesUs[timesUs.length - 1]! + 1 };
+}

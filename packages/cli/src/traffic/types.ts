@@ -1,0 +1,26 @@
+/**
+ * Requests in arrival order. Times are integer microseconds since the traffic's start (exact
+ * arithmetic: a request exactly on a window boundary is judged the same way every time);
+ * `keyIds[i]` indexes `keys`.
+ */
+export interface Traffic {
+  readonly timesUs: Float64Array;
+  readonly keyIds: Uint32Array;
+  readonly keys: readonly string[];
+  /** Wall-clock ms of time 0 (what the limiter's `nowMs` sees); recorded logs keep their own. */
+  readonly epochMs: number;
+  /** Length of the traffic in µs: at least the last request's time. */
+  readonly durationUs: number;
+}
+
+/** One generated pattern before merging: sorted times, keys by index into `keys`. */
+export interface Segment {
+  readonly timesUs: Float64Array;
+  readonly keyIds: Uint32Array;
+  readonly keys: readonly string[];
+  /** When the pattern ends (µs), which may be after its last request. */
+  readonly endUs: number;
+}
+
+/** Most requests one simulation accepts (memory: about 13 bytes each, plus results per policy). */
+export const MAX_REQUESTS = 20_000_000;
