@@ -27,6 +27,20 @@ export {
 export { isStore, isLimiter } from './limiter/recognise.js';
 export { createLimiter, CALLBACK_THREW } from './limiter/create-limiter.js';
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter/limiter.js';
+export type {
+  BreakerState,
+  DecisionEvent,
+  DegradedEvent,
+  StoreErrorEvent,
+  BreakerEvent,
+  BlockCacheHitEvent,
+  LimiterEventMap,
+  LimiterEventName,
+  LimiterEvents,
+} from './events/types.js';
+export { breakerStateOf } from './resilience/breaker-registry.js';
+/** For adapters: one hub shared by several engines (Fastify's plugin and its route overrides). */
+export { EventHub } from './events/hub.js';
 export { DEFAULT_MAX_WAIT_MS } from './limiter/acquire.js';
 export { MAX_NOW_MS } from './limiter/call-options.js';
 export { STORE_MISCONFIGURED, UNPROVEN_FAILURE_LIMIT } from './limiter/store-health.js';

@@ -341,7 +341,17 @@ describe('limiter.options and withPolicies', () => {
     const store = new MemoryStore();
     const fallback = new MemoryStore();
     const limiter = createLimiter({ store, policies: [fixedWindow({ limit: 1, window: '1s' })], prefix: 'api', onStoreError: fallback, timeoutMs: 50, onError, onWarning });
-    expect(limiter.options).toEqual({ store, prefix: 'api', onStoreError: fallback, timeoutMs: 50, onError, onWarning });
+    expect(limiter.options).toEqual({
+      store,
+      prefix: 'api',
+      onStoreError: fallback,
+      timeoutMs: 50,
+      onError,
+      onWarning,
+      breaker: expect.objectContaining({ failureThreshold: 5, cooldownMs: 5_000 }),
+      blockCache: { maxEntries: 10_000 },
+      shadow: false,
+    });
     expect(Object.isFrozen(limiter.options)).toBe(true);
     // One list of names: every option but `policies` is a setting, and every setting an option.
     expect(Object.keys(limiter.options).sort()).toEqual(LIMITER_OPTION_KEYS.filter((k) => k !== 'policies').sort());

@@ -1,4 +1,4 @@
-export { rateLimit, type ExpressRateLimitOptions, type ExpressOnLimited } from './rate-limit.js';
+export { rateLimit, type ExpressRateLimitOptions, type ExpressOnLimited, type SluiceRequestHandler } from './rate-limit.js';
 export { keys } from './keys.js';
 export { expressAccess } from './request-access.js';
 export type { Decision } from '@sluice/core';

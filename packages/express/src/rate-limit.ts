@@ -1,4 +1,4 @@
-import { RateLimitEngine } from '@sluice/core';
+import { RateLimitEngine, type Limiter, type LimiterEvents } from '@sluice/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import './augment.js';
 import { expressFramework } from './framework.js';
@@ -7,6 +7,14 @@ import { expressAccess } from './request-access.js';
 
 export type { ExpressOnLimited, ExpressRateLimitOptions } from './options.js';
 
+/** The middleware, with the limiter's events (for metrics) and the limiter it decides with. */
+export type SluiceRequestHandler = RequestHandler & {
+  /** The limiter's events: decision, degraded, storeError, breaker, blockCacheHit. */
+  readonly events: LimiterEvents;
+  /** The limiter; with per-request `policies`, the first set's (undefined before the first request). */
+  readonly limiter: Limiter | undefined;
+};
+
 /**
  * Express middleware for `app.use()`, a router, or a single route. Options are validated here,
  * once; a bad option throws a typed error naming it. A callback that throws or rejects before
@@ -14,9 +22,12 @@ export type { ExpressOnLimited, ExpressRateLimitOptions } from './options.js';
  * to `onCallbackError`. Handlers read the decision as `req.rateLimit` (the binding one) and
  * `req.rateLimits` (all, in order).
  */
-export function rateLimit(options: ExpressRateLimitOptions): RequestHandler {
+export function rateLimit(options: ExpressRateLimitOptions): SluiceRequestHandler {
   const engine = new RateLimitEngine<Request, ExpressOnLimited>(options, expressAccess);
-  return function sluiceRateLimit(req: Request, res: Response, next: NextFunction): void {
+  const middleware = function sluiceRateLimit(req: Request, res: Response, next: NextFunction): void {
     engine.handle(expressFramework, req, res, next);
   };
+  Object.defineProperty(middleware, 'events', { value: engine.events, enumerable: true });
+  Object.defineProperty(middleware, 'limiter', { get: () => engine.limiter, enumerable: true });
+  return middleware as SluiceRequestHandler;
 }

@@ -1,4 +1,4 @@
-import type { Decision } from '@sluice/core';
+import type { Decision, Limiter, LimiterEvents } from '@sluice/core';
 import type { FastifyRateLimitHook } from './hooks.js';
 import type { FastifyRateLimitOptions } from './options.js';
 
@@ -23,6 +23,15 @@ declare module 'fastify' {
      * WebSocket routes' `onRequest`, or `await fastify.rateLimit(opts)(request, reply)` in a
      * GraphQL resolver. Options are validated here, once: call it at startup, not per request.
      */
-    rateLimit(options?: FastifyRateLimitOptions): FastifyRateLimitHook;
+    rateLimit: {
+      (options?: FastifyRateLimitOptions): FastifyRateLimitHook;
+      /**
+       * Events of the plugin's limiter (decision, degraded, storeError, breaker, blockCacheHit),
+       * also reported by route overrides and hooks built inline on the plugin's store.
+       */
+      readonly events: LimiterEvents;
+      /** The plugin's limiter (undefined until first needed with `global: false` or per-request policies). */
+      readonly limiter: Limiter | undefined;
+    };
   }
 }

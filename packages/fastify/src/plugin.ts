@@ -13,6 +13,8 @@ import {
   type Decision,
   type DecisionCarrier,
   type Store,
+  EventHub,
+  emitProcessWarning,
 } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -35,8 +37,9 @@ function resolveGlobal(value: unknown): boolean {
   return value;
 }
 
-function engineFor(options: FastifyRateLimitOptions): FastifyEngine {
-  return new RateLimitEngine<FastifyRequest, FastifyOnLimited>(options, fastifyAccess);
+/** `events`: the plugin's hub, which engines built inline on the plugin's store report to. */
+function engineFor(options: FastifyRateLimitOptions, events: EventHub | undefined): FastifyEngine {
+  return new RateLimitEngine<FastifyRequest, FastifyOnLimited>(options, fastifyAccess, [], events);
 }
 
 /** One onRequest hook (and onResponse, with refund) per engine, shared by every route that uses it. */
@@ -64,9 +67,12 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
     fastify.addHook('onClose', async () => ownStore.close());
   }
   const pluginOptions: FastifyRateLimitOptions = shared.limiter === undefined ? { ...shared, store: pluginStore } : shared;
-  let pluginHooks = global ? hooksFor(engineFor(pluginOptions)) : undefined;
+  // One hub for the plugin and every route override or hook built inline on its store.
+  const hub =
+    pluginStore === undefined ? undefined : new EventHub(pluginStore, (shared.onWarning as typeof emitProcessWarning | undefined) ?? emitProcessWarning);
+  let pluginHooks = global ? hooksFor(engineFor(pluginOptions, hub)) : undefined;
   // With `global: false` the plugin options may lack policies: build them only when asked for.
-  const pluginDefaults = (): RouteHooks => (pluginHooks ??= hooksFor(engineFor(pluginOptions)));
+  const pluginDefaults = (): RouteHooks => (pluginHooks ??= hooksFor(engineFor(pluginOptions, hub)));
 
   if (!fastify.hasRequestDecorator('rateLimit')) fastify.decorateRequest('rateLimit', null);
   // Built on first read from what the engine recorded: most handlers never ask.
@@ -92,17 +98,24 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
     if (config === undefined) return global ? pluginDefaults() : undefined;
     let hooks = routeHooks.get(config as object);
     if (hooks === undefined) {
-      hooks = hooksFor(engineFor(mergeRouteOptions(shared, config, pluginStore)));
+      hooks = hooksFor(engineFor(mergeRouteOptions(shared, config, pluginStore), hub));
       routeHooks.set(config as object, hooks);
     }
     return hooks;
   };
 
-  fastify.decorate('rateLimit', (hookOptions?: FastifyRateLimitOptions) =>
+  const makeHook = (hookOptions?: FastifyRateLimitOptions) =>
     createAsyncHook(
-      hookOptions === undefined ? pluginDefaults().engine : engineFor(mergeRouteOptions(shared, hookOptions, pluginStore, 'rateLimit()')),
-    ),
-  );
+      hookOptions === undefined ? pluginDefaults().engine : engineFor(mergeRouteOptions(shared, hookOptions, pluginStore, 'rateLimit()'), hub),
+    );
+  // With a `limiter` option its own events; otherwise the plugin's hub (no engine needed yet).
+  const events = shared.limiter?.events ?? hub!;
+  Object.defineProperty(makeHook, 'events', { value: events, enumerable: true });
+  Object.defineProperty(makeHook, 'limiter', {
+    get: () => shared.limiter ?? (global || pluginHooks !== undefined ? pluginDefaults().engine.limiter : undefined),
+    enumerable: true,
+  });
+  fastify.decorate('rateLimit', makeHook as FastifyInstance['rateLimit']);
 
   // Routes declared before this plugin finished loading never reach onRoute below; the
   // catch-all hook (which also covers Fastify's not-found handlers) limits them instead.

@@ -1,4 +1,4 @@
-export { rateLimit, type KoaRateLimitOptions, type KoaOnLimited } from './rate-limit.js';
+export { rateLimit, type KoaRateLimitOptions, type KoaOnLimited, type SluiceMiddleware } from './rate-limit.js';
 export { keys } from './keys.js';
 export { koaAccess } from './request-access.js';
 export type { Decision } from '@sluice/core';

@@ -15,6 +15,9 @@ import { writeRateLimitHeaders } from './response-headers.js';
 import { decidedBefore, recordDecision, type DecisionCarrier } from './stack.js';
 import { callSafely } from '../safe-call.js';
 import { isThenable } from './thenable.js';
+import type { EventHub } from '../events/hub.js';
+import type { LimiterEvents } from '../events/types.js';
+import type { Limiter } from '../limiter/limiter.js';
 
 /** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
 export interface ExposedDecisions {
@@ -71,6 +74,8 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
   readonly refunds: boolean;
   /** Where this middleware's one-time configuration warnings go (adapters warn through it too). */
   readonly onWarning: WarningHandler;
+  /** The events of the limiter(s) this middleware decides with (adapters expose them as `middleware.events`). */
+  readonly events: LimiterEvents;
   /**
    * Reports an error after the response; one bound function, not a closure per request. An
    * `onCallbackError` that throws or rejects ends as a process warning, never in the event loop.
@@ -84,11 +89,21 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     this.onWarning({ code: CALLBACK_THREW, message: `Sluice: the onCallbackError hook threw: ${String(error)}` });
 
   /** Validates `options` (typed errors at construction); untyped callers' mistakes are caught here too. */
-  constructor(options: RateLimitOptions<Req, OnLimited>, access: RequestAccess<Req>, extraOptionKeys: readonly string[] = []) {
-    this.options = resolveRateLimitOptions<Req, OnLimited>(options, access, extraOptionKeys);
+  /**
+   * `events`: an EventHub to report to (an adapter sharing one across its engines, e.g. Fastify's
+   * plugin and its route overrides); used when the limiter is built inline on the hub's store.
+   */
+  constructor(options: RateLimitOptions<Req, OnLimited>, access: RequestAccess<Req>, extraOptionKeys: readonly string[] = [], events?: EventHub) {
+    this.options = resolveRateLimitOptions<Req, OnLimited>(options, access, extraOptionKeys, events);
+    this.events = this.options.events;
     this.onLimited = this.options.onLimited;
     this.refunds = this.options.refund !== undefined;
     this.onWarning = this.options.onWarning;
+  }
+
+  /** The limiter this middleware decides with; with per-request policies, the first set's (undefined before the first request). */
+  get limiter(): Limiter | undefined {
+    return this.options.limiter();
   }
 
   /**

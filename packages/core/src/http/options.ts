@@ -4,7 +4,9 @@ import { createClientIpKey } from '../keys/client-ip-key.js';
 import { assertIpv6Subnet } from '../keys/ipv6-subnet-option.js';
 import type { KeyFunction, RequestAccess } from '../keys/request-access.js';
 import { emitProcessWarning, type WarningHandler } from '../keys/warnings.js';
-import { CALLBACK_THREW, createLimiter } from '../limiter/create-limiter.js';
+import { CALLBACK_THREW, createLimiterSharing } from '../limiter/create-limiter.js';
+import { EventHub } from '../events/hub.js';
+import type { LimiterEvents } from '../events/types.js';
 import type { Limiter } from '../limiter/limiter.js';
 import { LIMITER_OPTION_KEYS, resolveLimiterOptions, type LimiterOptions } from '../limiter/options.js';
 import { isLimiter, isStore } from '../limiter/recognise.js';
@@ -87,6 +89,17 @@ export interface ResolvedRateLimitOptions<Req, OnLimited> {
   maxDelayMs: number;
   onCallbackError: (error: unknown) => void;
   onWarning: WarningHandler;
+  /** The events of the limiter(s) this middleware uses (per-request policy sets share them). */
+  events: LimiterEvents;
+  /** The limiter this middleware uses: with per-request policies, the first set's (undefined before the first request). */
+  limiter: () => Limiter | undefined;
+}
+
+/** Where a middleware's policy sets come from, with the events they report to. */
+interface ResolvedSource<Req> {
+  source: PolicySource<Req>;
+  events: LimiterEvents;
+  limiter: () => Limiter | undefined;
 }
 
 /** The limiter options that `limiter` stands for (onWarning is also the adapter's own option). */
@@ -154,39 +167,51 @@ function inlineLimiterOptions(options: Record<string, unknown>, onWarning: Warni
   return inline as Omit<LimiterOptions, 'policies'>;
 }
 
-function resolvePolicySource<Req>(options: Record<string, unknown>, onWarning: WarningHandler): PolicySource<Req> {
+function resolvePolicySource<Req>(options: Record<string, unknown>, onWarning: WarningHandler, hub: EventHub | undefined): ResolvedSource<Req> {
   const policies = options.policies;
   if (options.limiter !== undefined) {
     const limiter = assertLimiterAlone(options);
-    if (policies === undefined) return { fixed: compilePolicySet(limiter) };
+    const events = limiter.events;
+    if (policies === undefined) return { source: { fixed: compilePolicySet(limiter) }, events, limiter: () => limiter };
     if (typeof policies !== 'function') {
       throw new InvalidOptionError('policies', policies, 'a function of the request when `limiter` is given (or the limiter alone)');
     }
     return {
-      perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>,
-      cache: new PolicySetCache((set) => limiter.withPolicies(set), onWarning),
+      source: {
+        perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>,
+        cache: new PolicySetCache((set) => limiter.withPolicies(set), onWarning),
+      },
+      events,
+      limiter: () => limiter,
     };
   }
   const inline = inlineLimiterOptions(options, onWarning);
   if (typeof policies !== 'function') {
     // createLimiter validates everything, naming `policies[i]` etc.
-    return { fixed: compilePolicySet(createLimiter({ ...inline, policies: policies as readonly Policy[] })) };
+    const limiter = createLimiterSharing({ ...inline, policies: policies as readonly Policy[] }, hub);
+    return { source: { fixed: compilePolicySet(limiter) }, events: limiter.events, limiter: () => limiter };
   }
   if (inline.store !== undefined && !isStore(inline.store)) {
     throw new InvalidOptionError('store', inline.store, 'a Store (consume, reset, algorithms)');
   }
   // Every per-request limiter must share one store, so create the default one here.
   const settings = { ...inline, store: inline.store ?? new MemoryStore() };
-  resolveLimiterOptions(settings, { policiesPerRequest: true });
+  const resolved = resolveLimiterOptions(settings, { policiesPerRequest: true });
+  // The events exist before the first request builds a limiter; every set reports to them.
+  const events = hub !== undefined && hub.store === resolved.store ? hub : new EventHub(resolved.store, resolved.onWarning);
   // The first set builds a limiter; every later one is its sibling, so all share every setting.
   let template: Limiter | undefined;
   const derive = (set: readonly Policy[]): Limiter => {
     if (template !== undefined) return template.withPolicies(set);
-    const limiter = createLimiter({ ...settings, policies: set });
+    const limiter = createLimiterSharing({ ...settings, policies: set }, events);
     template = limiter;
     return limiter;
   };
-  return { perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>, cache: new PolicySetCache(derive, onWarning) };
+  return {
+    source: { perRequest: policies as (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>, cache: new PolicySetCache(derive, onWarning) },
+    events,
+    limiter: () => template,
+  };
 }
 
 /**
@@ -208,6 +233,7 @@ export function resolveRateLimitOptions<Req, OnLimited>(
   options: unknown,
   access: RequestAccess<Req>,
   extraKeys: readonly string[] = [],
+  hub?: EventHub,
 ): ResolvedRateLimitOptions<Req, OnLimited> {
   assertPlainObject(options, 'rateLimit options');
   assertKnownKeys(options, new Set([...RATE_LIMIT_OPTION_KEYS, ...extraKeys]), '');
@@ -220,8 +246,11 @@ export function resolveRateLimitOptions<Req, OnLimited>(
   const key =
     (options.key as KeyFunction<Req> | undefined) ??
     createClientIpKey(access, { ipv6Subnet: assertIpv6Subnet(options.ipv6Subnet), onWarning });
+  const source = resolvePolicySource<Req>(options, onWarning, hub);
   return {
-    policies: resolvePolicySource<Req>(options, onWarning),
+    policies: source.source,
+    events: source.events,
+    limiter: source.limiter,
     key,
     cost: options.cost as ResolvedRateLimitOptions<Req, OnLimited>['cost'],
     skip: options.skip as ResolvedRateLimitOptions<Req, OnLimited>['skip'],

@@ -15,6 +15,8 @@ import type { AcquireOptions, ConsumeOptions, Limiter } from './limiter.js';
 import { resolveLimiterOptions, type FailurePolicy, type LimiterOptions, type LimiterSettings } from './options.js';
 import { LIMITER_BRAND, LIMITER_FORMAT } from './recognise.js';
 import { noteAnswer, noteFailure } from './store-health.js';
+import { EventHub, outcomeOf } from '../events/hub.js';
+import type { LimiterEvents } from '../events/types.js';
 
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
@@ -37,8 +39,12 @@ class StoreLimiter implements Limiter {
   private unproven = true;
   /** One timer bounds every pending call to the primary store by timeoutMs. */
   private readonly deadlines: Deadlines;
+  /** Listeners, shared with every sibling built by withPolicies. */
+  readonly events: LimiterEvents;
+  private readonly hub: EventHub;
 
-  constructor(options: LimiterOptions) {
+  /** `hub`: a sibling's (withPolicies) or an adapter's, so all report to the same listeners. */
+  constructor(options: LimiterOptions, hub?: EventHub) {
     const { policies, ...settings } = resolveLimiterOptions(options);
     this.policies = policies;
     this.options = Object.freeze(settings);
@@ -48,6 +54,9 @@ class StoreLimiter implements Limiter {
     this.timeoutMs = settings.timeoutMs;
     this.keyStart = settings.prefix + ':{';
     this.deadlines = new Deadlines(settings.timeoutMs);
+    // A hub follows one store's breaker: a sibling on another store gets its own.
+    this.hub = hub !== undefined && hub.store === settings.store ? hub : new EventHub(settings.store, settings.onWarning);
+    this.events = this.hub;
     this.bound = typeof this.store.bind === 'function' ? (this.store.bind({ prefix: this.prefix, policies }) ?? undefined) : undefined;
   }
 
@@ -57,19 +66,54 @@ class StoreLimiter implements Limiter {
     if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw invalidCost(cost);
     if (mode !== 'consume' && mode !== 'peek' && mode !== 'refund') throw invalidMode(mode);
     if (nowMs !== undefined && !(typeof nowMs === 'number' && nowMs >= 0 && nowMs <= MAX_NOW_MS)) throw invalidNow(nowMs);
+    // The one test events cost when nobody listens.
+    if (this.hub.listening) return this.observed(key, cost, mode, nowMs);
+    return this.decideQuiet(key, cost, mode, nowMs);
+  }
+
+  /** A decision with a 'decision' event: the store's latency timed, the outcome reported. */
+  private observed(key: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision> {
+    const started = performance.now();
+    const answer = this.decideQuiet(key, cost, mode, nowMs);
+    if (!isThenable(answer)) {
+      this.emitDecision(key, cost, mode, answer, 0);
+      return answer;
+    }
+    return answer.then((decision) => {
+      this.emitDecision(key, cost, mode, decision, performance.now() - started);
+      return decision;
+    });
+  }
+
+  private emitDecision(key: string, cost: number, mode: Mode, decision: Decision, storeLatencyMs: number): void {
+    if (!this.hub.has('decision')) return;
+    this.hub.emit('decision', {
+      prefix: this.prefix,
+      key,
+      mode,
+      cost,
+      outcome: outcomeOf(decision.allowed, decision.delayMs),
+      enforced: true,
+      decision,
+      storeLatencyMs,
+    });
+  }
+
+  /** The decision itself (validated input), without the 'decision' event. */
+  private decideQuiet(key: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision> {
     if (this.bound !== undefined) return this.decideBound(this.bound, key, cost, mode, nowMs);
     const request = this.request(key, cost, mode, nowMs);
     let answer: MaybePromise<readonly PolicyResult[]>;
     try {
       answer = this.store.consume(request);
     } catch (error) {
-      return this.fail(error, request);
+      return this.fail(error, key, request);
     }
     if (!isThenable(answer)) return this.answered(answer);
     const started = performance.now();
     return this.deadlines.race(answer).then(
       (results) => this.answered(results),
-      (error: unknown) => this.fail(error, request, started),
+      (error: unknown) => this.fail(error, key, request, started),
     );
   }
 
@@ -79,7 +123,7 @@ class StoreLimiter implements Limiter {
     try {
       answer = bound.decide(key, cost, mode, nowMs);
     } catch (error) {
-      return this.fail(error, this.request(key, cost, mode, nowMs));
+      return this.fail(error, key, this.request(key, cost, mode, nowMs));
     }
     if (!isThenable(answer)) {
       if (this.unproven) this.proven();
@@ -91,7 +135,7 @@ class StoreLimiter implements Limiter {
         if (this.unproven) this.proven();
         return decision;
       },
-      (error: unknown) => this.fail(error, this.request(key, cost, mode, nowMs), started),
+      (error: unknown) => this.fail(error, key, this.request(key, cost, mode, nowMs), started),
     );
   }
 
@@ -122,7 +166,7 @@ class StoreLimiter implements Limiter {
   }
 
   withPolicies(policies: readonly Policy[]): Limiter {
-    return new StoreLimiter({ ...this.options, policies });
+    return new StoreLimiter({ ...this.options, policies }, this.hub);
   }
 
   async reset(key: string): Promise<void> {
@@ -158,37 +202,47 @@ class StoreLimiter implements Limiter {
    * The primary failed: report it, then the failure policy decides (maybe by a fallback store).
    * `started`: when the primary was asked, if it answered asynchronously.
    */
-  private fail(error: unknown, request: StoreRequest, started?: number): MaybePromise<Decision> {
+  private fail(error: unknown, key: string, request: StoreRequest, started?: number): MaybePromise<Decision> {
     if (isInputError(error)) throw error;
     const storeError = toStoreError(error);
     const reason: Degraded = storeError.code === ErrorCodes.STORE_TIMEOUT ? 'timeout' : 'store-error';
     this.report(storeError, this.store, 'store');
+    return this.failurePolicy(key, request, reason, started);
+  }
+
+  /** The failure policy decides (the primary failed, timed out, or its breaker is open). */
+  private failurePolicy(key: string, request: StoreRequest, reason: Degraded, started?: number): MaybePromise<Decision> {
     const policy = this.onStoreError;
-    if (typeof policy !== 'object') return degradedDecision(this.policies, policy === 'allow', reason);
+    if (typeof policy !== 'object') {
+      if (this.hub.listening) this.emitDegraded(key, reason, 'failure-policy');
+      return degradedDecision(this.policies, policy === 'allow', reason);
+    }
     let answer: MaybePromise<readonly PolicyResult[]>;
     try {
       answer = policy.consume(request);
     } catch (fallbackError) {
-      return this.fallbackFailed(fallbackError, policy, reason);
+      return this.fallbackFailed(fallbackError, key, policy, reason);
     }
-    if (!isThenable(answer)) return this.fromFallback(answer, policy, reason);
+    if (!isThenable(answer)) return this.fromFallback(answer, key, policy, reason);
     // One budget for the whole decision: the fallback gets what the primary left of timeoutMs.
     const left = started === undefined ? this.timeoutMs : Math.max(0, Math.floor(this.timeoutMs - (performance.now() - started)));
     if (left === 0) {
       // The primary used the whole budget: the fallback had no time, which is not its failure
       // (no misconfiguration warning for it). Its charge may still land; its answer comes too late.
       answer.then(undefined, ignore);
+      if (this.hub.listening) this.emitDegraded(key, reason, 'failure-policy');
       return degradedDecision(this.policies, true, reason);
     }
     return this.withTimeout(answer, left).then(
-      (results) => this.fromFallback(results, policy, reason),
-      (fallbackError: unknown) => this.fallbackFailed(fallbackError, policy, reason),
+      (results) => this.fromFallback(results, key, policy, reason),
+      (fallbackError: unknown) => this.fallbackFailed(fallbackError, key, policy, reason),
     );
   }
 
   /** A fallback store's answer is a real quota decision, labelled as such. */
-  private fromFallback(results: readonly PolicyResult[], fallback: Store, reason: Degraded): Decision {
+  private fromFallback(results: readonly PolicyResult[], key: string, fallback: Store, reason: Degraded): Decision {
     noteAnswer(fallback);
+    if (this.hub.listening) this.emitDegraded(key, reason, 'fallback');
     const decision = combineResults(results);
     decision.decidedBy = 'fallback';
     decision.degraded = reason;
@@ -196,13 +250,21 @@ class StoreLimiter implements Limiter {
   }
 
   /** A failing fallback store falls back to admitting: the primary is already down. */
-  private fallbackFailed(error: unknown, fallback: Store, reason: Degraded): Decision {
+  private fallbackFailed(error: unknown, key: string, fallback: Store, reason: Degraded): Decision {
     if (isInputError(error)) throw error;
     this.report(toStoreError(error), fallback, 'onStoreError');
+    if (this.hub.listening) this.emitDegraded(key, reason, 'failure-policy');
     return degradedDecision(this.policies, true, reason);
   }
 
+  private emitDegraded(key: string, reason: Degraded, decidedBy: 'fallback' | 'failure-policy'): void {
+    if (this.hub.has('degraded')) this.hub.emit('degraded', { prefix: this.prefix, key, reason, decidedBy });
+  }
+
   private report(error: StoreError, store: Store, role: 'store' | 'onStoreError'): void {
+    if (this.hub.has('storeError')) {
+      this.hub.emit('storeError', { prefix: this.prefix, store: store.constructor?.name ?? 'store', role, error });
+    }
     const warning = noteFailure(store, error, role);
     if (warning !== undefined) this.warn(warning);
     const onError = this.options.onError;
@@ -234,4 +296,9 @@ Object.defineProperty(StoreLimiter.prototype, LIMITER_BRAND, { value: LIMITER_FO
  */
 export function createLimiter(options: LimiterOptions): Limiter {
   return new StoreLimiter(options);
+}
+
+/** Internal (adapters): a limiter reporting to `hub` when it uses the hub's store. */
+export function createLimiterSharing(options: LimiterOptions, hub: EventHub | undefined): Limiter {
+  return new StoreLimiter(options, hub);
 }

@@ -1,8 +1,11 @@
 import type { Policy } from '../policies/policy.js';
 import type { PolicyResult } from '../store/types.js';
 
-/** Why the primary store gave no answer: it failed, or it did not answer within `timeoutMs`. */
-export type Degraded = 'store-error' | 'timeout';
+/**
+ * Why the primary store gave no answer: it failed, it did not answer within `timeoutMs`, or
+ * its circuit breaker is open (the store was not asked).
+ */
+export type Degraded = 'store-error' | 'timeout' | 'breaker-open';
 
 /**
  * Who made a decision: `'store'` the primary store; `'fallback'` the fallback store

@@ -2,6 +2,7 @@ import type { Mode } from '../algorithms/types.js';
 import type { Policy } from '../policies/policy.js';
 import type { MaybePromise, Store } from '../store/types.js';
 import type { Decision } from './decision.js';
+import type { LimiterEvents } from '../events/types.js';
 import type { FailurePolicy, LimiterSettings } from './options.js';
 
 /** Per-call options of consume, peek and refund. Unknown names: ERR_SLUICE_UNKNOWN_OPTION. */
@@ -34,6 +35,8 @@ export interface Limiter {
   readonly timeoutMs: number;
   /** Every resolved setting except the policies; `withPolicies` builds siblings from it. */
   readonly options: LimiterSettings;
+  /** Typed events (decision, degraded, storeError, breaker, blockCacheHit); shared with withPolicies siblings. */
+  readonly events: LimiterEvents;
   /** Charges `cost` if every policy admits it; otherwise charges nothing. */
   consume(key: string, options?: ConsumeOptions): Promise<Decision>;
   /** What a request of `cost` would get, without charging. */

@@ -7,6 +7,14 @@ import { MAX_TIMER_MS } from '../time/timers.js';
 import { assertKnownKeys, assertNonEmptyString, assertPlainObject, assertPositiveInteger } from '../validate.js';
 import { validatePolicies } from './policy-list.js';
 import { isStore } from './recognise.js';
+import {
+  resolveBlockCacheOptions,
+  resolveBreakerOptions,
+  type BlockCacheOptions,
+  type BreakerOptions,
+  type ResolvedBlockCacheOptions,
+  type ResolvedBreakerOptions,
+} from '../resilience/options.js';
 
 export { validatePolicies, isStore };
 
@@ -34,6 +42,21 @@ export interface LimiterOptions {
    * `configuration: true` or fails every one of its first calls. Default: `process.emitWarning`.
    */
   onWarning?: WarningHandler;
+  /**
+   * The store's circuit breaker (shared by every limiter on the store; the first limiter to
+   * build it sets its options): false to bypass it, or its options. Default: on, with the
+   * defaults of BreakerOptions, from the store's first asynchronous answer or first failure
+   * (so MemoryStore never pays for it). See docs/resilience.md.
+   */
+  breaker?: false | BreakerOptions;
+  /**
+   * Per limiter: remembers keys the store denied until their retryAfterMs passes, and denies
+   * them again without a store call (never admits). false to turn it off. Default: on (10_000
+   * entries) from the store's first asynchronous answer; never for a synchronous store.
+   */
+  blockCache?: false | BlockCacheOptions;
+  /** Evaluate and charge as usual and report, but never deny (or hold). Default false. */
+  shadow?: boolean;
 }
 
 /**
@@ -47,6 +70,11 @@ export interface LimiterSettings {
   readonly timeoutMs: number;
   readonly onError: ((error: StoreError) => void) | undefined;
   readonly onWarning: WarningHandler;
+  /** false when off. */
+  readonly breaker: ResolvedBreakerOptions | false;
+  /** false when off. */
+  readonly blockCache: ResolvedBlockCacheOptions | false;
+  readonly shadow: boolean;
 }
 
 export interface ResolvedLimiterOptions extends LimiterSettings {
@@ -54,7 +82,18 @@ export interface ResolvedLimiterOptions extends LimiterSettings {
 }
 
 /** Every option name of `createLimiter`, in one place (the adapters take them inline too). */
-export const LIMITER_OPTION_KEYS = ['store', 'policies', 'prefix', 'onStoreError', 'timeoutMs', 'onError', 'onWarning'] as const;
+export const LIMITER_OPTION_KEYS = [
+  'store',
+  'policies',
+  'prefix',
+  'onStoreError',
+  'timeoutMs',
+  'onError',
+  'onWarning',
+  'breaker',
+  'blockCache',
+  'shadow',
+] as const;
 export type LimiterOptionKey = (typeof LIMITER_OPTION_KEYS)[number];
 
 const LIMITER_KEYS: ReadonlySet<string> = new Set(LIMITER_OPTION_KEYS);
@@ -81,6 +120,12 @@ function resolveFailurePolicy(value: unknown, store: Store, policies: readonly P
   if (!isStore(value)) throw new InvalidOptionError('onStoreError', value, "'allow', 'deny' or a fallback Store");
   if (value === store) throw new InvalidOptionError('onStoreError', 'the same store', 'a fallback store other than `store`');
   assertStoreSupports(value, policies, 'onStoreError');
+  return value;
+}
+
+function resolveShadow(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError('shadow', value, 'a boolean');
   return value;
 }
 
@@ -116,5 +161,8 @@ export function resolveLimiterOptions(options: unknown, mode?: { policiesPerRequ
     timeoutMs: options.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : assertPositiveInteger(options.timeoutMs, 'timeoutMs', MAX_TIMER_MS),
     onError: optionalFunction<(error: StoreError) => void>(options.onError, 'onError'),
     onWarning: optionalFunction<WarningHandler>(options.onWarning, 'onWarning') ?? emitProcessWarning,
+    breaker: resolveBreakerOptions(options.breaker),
+    blockCache: resolveBlockCacheOptions(options.blockCache),
+    shadow: resolveShadow(options.shadow),
   };
 }

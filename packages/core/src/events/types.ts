@@ -1,0 +1,88 @@
+import type { Mode } from '../algorithms/types.js';
+import type { StoreError } from '../errors.js';
+import type { Decision } from '../limiter/decision.js';
+
+/** A store's circuit breaker: `closed` calls the store, `open` does not, `half-open` lets probes through. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** One decision of `consume`, `peek` or `refund` (also made through an adapter). */
+export interface DecisionEvent {
+  /** The limiter's prefix. */
+  prefix: string;
+  /** The client key as given to the limiter. */
+  key: string;
+  mode: Mode;
+  /** Units of cost. */
+  cost: number;
+  /**
+   * What the policies decided: 'shaped' = admitted with delayMs > 0 (leaky bucket). In shadow
+   * mode this is the would-be outcome over every policy; `enforced` says whether it applied.
+   */
+  outcome: 'allowed' | 'denied' | 'shaped';
+  /** False when a shadow limiter's or shadow policy's denial (or shaping) was not applied. */
+  enforced: boolean;
+  /** The decision returned to the caller (decidedBy, degraded, results[] per policy). */
+  decision: Decision;
+  /**
+   * ms the store took to answer: 0 for a synchronous store (MemoryStore), a block-cache hit or
+   * an open breaker. Measured only when a listener is attached.
+   */
+  storeLatencyMs: number;
+}
+
+/** The failure policy (or the fallback store) decided instead of the primary store. */
+export interface DegradedEvent {
+  prefix: string;
+  key: string;
+  reason: 'store-error' | 'timeout' | 'breaker-open';
+  decidedBy: 'fallback' | 'failure-policy';
+}
+
+/** A store failed (the primary, role 'store', or the fallback store, role 'onStoreError'). */
+export interface StoreErrorEvent {
+  prefix: string;
+  /** The store's constructor name. */
+  store: string;
+  role: 'store' | 'onStoreError';
+  error: StoreError;
+}
+
+/** The circuit breaker of the limiter's store changed state. */
+export interface BreakerEvent {
+  /** The store's constructor name. */
+  store: string;
+  from: BreakerState;
+  to: BreakerState;
+}
+
+/** A request was denied by the limiter's block cache, without a store call. */
+export interface BlockCacheHitEvent {
+  prefix: string;
+  key: string;
+  /** ms until the cached denial lapses. */
+  retryAfterMs: number;
+}
+
+export interface LimiterEventMap {
+  decision: DecisionEvent;
+  degraded: DegradedEvent;
+  storeError: StoreErrorEvent;
+  breaker: BreakerEvent;
+  blockCacheHit: BlockCacheHitEvent;
+}
+export type LimiterEventName = keyof LimiterEventMap;
+
+/**
+ * A limiter's events, shared by the limiter and every sibling `withPolicies()` builds from it
+ * (so an adapter's per-request policy sets report to the same listeners).
+ */
+export interface LimiterEvents {
+  /**
+   * Adds `listener`; returns a function that removes it. A listener that throws or rejects never
+   * reaches the caller: it goes to the limiter's `onWarning` (code SLUICE_CALLBACK_THREW).
+   * Throws InvalidOptionError (ERR_SLUICE_INVALID_OPTION) for an unknown event or a non-function.
+   */
+  on<E extends LimiterEventName>(event: E, listener: (event: LimiterEventMap[E]) => void): () => void;
+  /** Removes `listener` (every registration of it); a listener not registered is ignored. */
+  off<E extends LimiterEventName>(event: E, listener: (event: LimiterEventMap[E]) => void): void;
+}

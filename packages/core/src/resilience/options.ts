@@ -1,0 +1,87 @@
+import { InvalidOptionError } from '../errors.js';
+import { MAX_TIMER_MS } from '../time/timers.js';
+import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
+
+/** Options of a store's circuit breaker (limiter option `breaker`). */
+export interface BreakerOptions {
+  /** Failures in a row (errors and timeouts) that open the breaker: an integer >= 1. Default 5. */
+  failureThreshold?: number;
+  /**
+   * Also open when at least this share of calls within `windowMs` failed (a number in (0, 1]),
+   * once `minimumCalls` calls were made in it. Default: none (only `failureThreshold`).
+   */
+  failureRatio?: number;
+  /** Calls within `windowMs` before `failureRatio` applies (ignored without it): an integer >= 1. Default 20. */
+  minimumCalls?: number;
+  /** The window of `failureRatio`, in ms (integer 1..2^31-1). Default 10_000. */
+  windowMs?: number;
+  /** How long the breaker stays open before letting probes through, in ms (integer 1..2^31-1). Default 5_000. */
+  cooldownMs?: number;
+  /** Probe calls let through while half-open; that many successes close it, one failure reopens it. Integer 1..100. Default 2. */
+  halfOpenProbes?: number;
+}
+
+export interface ResolvedBreakerOptions {
+  readonly failureThreshold: number;
+  readonly failureRatio: number | undefined;
+  readonly minimumCalls: number;
+  readonly windowMs: number;
+  readonly cooldownMs: number;
+  readonly halfOpenProbes: number;
+}
+
+/** Options of a limiter's block cache (limiter option `blockCache`). */
+export interface BlockCacheOptions {
+  /** Keys held at most (oldest evicted first): an integer >= 1. Default 10_000. */
+  maxEntries?: number;
+}
+
+export interface ResolvedBlockCacheOptions {
+  readonly maxEntries: number;
+}
+
+export const BREAKER_DEFAULTS: ResolvedBreakerOptions = Object.freeze({
+  failureThreshold: 5,
+  failureRatio: undefined,
+  minimumCalls: 20,
+  windowMs: 10_000,
+  cooldownMs: 5_000,
+  halfOpenProbes: 2,
+});
+export const DEFAULT_BLOCK_CACHE_ENTRIES = 10_000;
+
+const BREAKER_KEYS: ReadonlySet<string> = new Set(['failureThreshold', 'failureRatio', 'minimumCalls', 'windowMs', 'cooldownMs', 'halfOpenProbes']);
+const BLOCK_CACHE_KEYS: ReadonlySet<string> = new Set(['maxEntries']);
+
+/**
+ * `breaker`: undefined (the defaults), false (off), or BreakerOptions. Throws InvalidOptionError
+ * naming `breaker.<option>` (ERR_SLUICE_INVALID_OPTION, ERR_SLUICE_UNKNOWN_OPTION).
+ */
+export function resolveBreakerOptions(value: unknown): ResolvedBreakerOptions | false {
+  if (value === false) return false;
+  if (value === undefined) return BREAKER_DEFAULTS;
+  if (value === true) return BREAKER_DEFAULTS;
+  assertPlainObject(value, 'breaker');
+  assertKnownKeys(value, BREAKER_KEYS, 'breaker');
+  const ratio = value.failureRatio;
+  if (ratio !== undefined && !(typeof ratio === 'number' && ratio > 0 && ratio <= 1)) {
+    throw new InvalidOptionError('breaker.failureRatio', ratio, 'a number above 0 and at most 1');
+  }
+  return Object.freeze({
+    failureThreshold: optionalPositiveInteger(value.failureThreshold, 'breaker.failureThreshold', BREAKER_DEFAULTS.failureThreshold),
+    failureRatio: ratio as number | undefined,
+    minimumCalls: optionalPositiveInteger(value.minimumCalls, 'breaker.minimumCalls', BREAKER_DEFAULTS.minimumCalls),
+    windowMs: optionalPositiveInteger(value.windowMs, 'breaker.windowMs', BREAKER_DEFAULTS.windowMs, MAX_TIMER_MS),
+    cooldownMs: optionalPositiveInteger(value.cooldownMs, 'breaker.cooldownMs', BREAKER_DEFAULTS.cooldownMs, MAX_TIMER_MS),
+    halfOpenProbes: optionalPositiveInteger(value.halfOpenProbes, 'breaker.halfOpenProbes', BREAKER_DEFAULTS.halfOpenProbes, 100),
+  });
+}
+
+/** `blockCache`: undefined (defaults), false (off), or BlockCacheOptions. Typed errors naming `blockCache.<option>`. */
+export function resolveBlockCacheOptions(value: unknown): ResolvedBlockCacheOptions | false {
+  if (value === false) return false;
+  if (value === undefined || value === true) return { maxEntries: DEFAULT_BLOCK_CACHE_ENTRIES };
+  assertPlainObject(value, 'blockCache');
+  assertKnownKeys(value, BLOCK_CACHE_KEYS, 'blockCache');
+  return Object.freeze({ maxEntries: optionalPositiveInteger(value.maxEntries, 'blockCache.maxEntries', DEFAULT_BLOCK_CACHE_ENTRIES) });
+}
