@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The BUILT package through Node itself, with `import` and `require`, each observing a limiter made
+// by the other module system's copy of @sluice/core. `npm test` builds first (pretest); alone:
+// `node scripts/build.mjs packages/opentelemetry`.
+const root = join(__dirname, '..', '..', '..');
+
+describe('@sluice/opentelemetry from its dist, as ESM and as CommonJS', () => {
+  let seen: { esmExports: string[]; cjsExports: string[]; twoCopies: boolean; esmOnCjsCore: string[]; cjsOnEsmCore: string[] };
+
+  beforeAll(() => {
+    for (const file of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts']) {
+      expect(existsSync(join(__dirname, '..', file)) ? file : `missing ${file} (run node scripts/build.mjs packages/opentelemetry)`).toBe(file);
+    }
+    seen = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'fixtures', 'dual-import.mjs')], { cwd: root, encoding: 'utf8' }));
+  });
+
+  test('import and require expose the same names', () => {
+    expect(seen.esmExports).toEqual(expect.arrayContaining(['openTelemetryMetrics', 'INSTRUMENT_NAMES', 'ATTRIBUTES', 'VERSION']));
+    expect(seen.cjsExports).toEqual(seen.esmExports);
+    expect(seen.twoCopies).toBe(true);
+  });
+
+  test("each copy records the decisions of the other module system's limiter", () => {
+    const expected = ['sluice.decisions allowed 1', 'sluice.decisions denied 1', 'sluice.memory_store.keys memory 1'];
+    expect(seen.esmOnCjsCore).toEqual(expected);
+    expect(seen.cjsOnEsmCore).toEqual(expected);
+  });
+});
