@@ -3,6 +3,8 @@ export { parseDuration, formatDuration, MAX_WINDOW_MS, type Duration, type Durat
 export { msToMicros, microsToMsCeil, monotonicMicros } from './time/clock.js';
 export * from './policies/index.js';
 export type { Mode, Evaluation, PolicyState, FixedWindowState, SlidingWindowState, SlidingLogState, BucketState } from './algorithms/types.js';
+export type { StoreMode, ConcurrencyState, Lease } from './algorithms/types.js';
+export { newLeaseId, DEFAULT_HOLD_ESTIMATE_MS, type LeaseHandle } from './limiter/leases.js';
 export { evaluatePolicy } from './algorithms/evaluate.js';
 export type { Store, StoreRequest, PolicyResult, MaybePromise, StoreBinding, BoundStore } from './store/types.js';
 export { policyResult } from './store/results.js';
@@ -25,7 +27,7 @@ export {
   type FailurePolicy,
 } from './limiter/options.js';
 export { isStore, isLimiter } from './limiter/recognise.js';
-export { createLimiter, CALLBACK_THREW } from './limiter/create-limiter.js';
+export { createLimiter, CALLBACK_THREW, BREAKER_OPTIONS_IGNORED } from './limiter/create-limiter.js';
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter/limiter.js';
 export type {
   BreakerState,
@@ -39,6 +41,7 @@ export type {
   LimiterEvents,
 } from './events/types.js';
 export { breakerStateOf } from './resilience/breaker-registry.js';
+export { BREAKER_DEFAULTS, DEFAULT_BLOCK_CACHE_ENTRIES, type BreakerOptions, type BlockCacheOptions } from './resilience/options.js';
 /** For adapters: one hub shared by several engines (Fastify's plugin and its route overrides). */
 export { EventHub } from './events/hub.js';
 export { DEFAULT_MAX_WAIT_MS } from './limiter/acquire.js';

@@ -23,7 +23,7 @@ describe('store layer: wire codes', () => {
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(Number.isInteger(code)).toBe(true);
     const modes = Object.values(MODE_CODES);
-    expect(modes.sort()).toEqual([0, 1, 2]);
+    expect(modes.sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });
 

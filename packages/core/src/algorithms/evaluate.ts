@@ -1,12 +1,13 @@
-import type { Algorithm, Policy } from '../policies/policy.js';
+import type { Policy, RateAlgorithm } from '../policies/policy.js';
 import { evaluateLeakyBucket, evaluateTokenBucket } from './buckets.js';
+import { evaluateConcurrency } from './concurrency.js';
 import { evaluateFixedWindow } from './fixed-window.js';
 import { evaluateSlidingLog } from './sliding-log.js';
 import { evaluateSlidingWindow } from './sliding-window.js';
-import type { Evaluate, Evaluation, Mode, PolicyState } from './types.js';
+import type { ConcurrencyState, Evaluate, Evaluation, PolicyState, StoreMode } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: one table of evaluators whose policy and state types differ per algorithm
-const EVALUATORS: Record<Algorithm, Evaluate<any, any>> = {
+const EVALUATORS: Record<RateAlgorithm, Evaluate<any, any>> = {
   'fixed-window': evaluateFixedWindow,
   'sliding-window': evaluateSlidingWindow,
   'sliding-log': evaluateSlidingLog,
@@ -14,13 +15,19 @@ const EVALUATORS: Record<Algorithm, Evaluate<any, any>> = {
   'leaky-bucket': evaluateLeakyBucket,
 };
 
-/** The reference model of one policy: pure, no clock, no I/O. */
+/**
+ * The reference model of one policy: pure, no clock, no I/O. `lease` is the request's lease
+ * id (concurrency policies only). Rate policies read a lease operation ('release', 'renew')
+ * as a peek: it never charges or refunds them.
+ */
 export function evaluatePolicy(
   policy: Policy,
   state: PolicyState | undefined,
   nowUs: number,
   cost: number,
-  mode: Mode,
+  mode: StoreMode,
+  lease?: string,
 ): Evaluation {
-  return EVALUATORS[policy.algorithm](policy, state, nowUs, cost, mode);
+  if (policy.algorithm === 'concurrency') return evaluateConcurrency(policy, state as ConcurrencyState | undefined, nowUs, cost, mode, lease);
+  return EVALUATORS[policy.algorithm](policy, state, nowUs, cost, mode === 'release' || mode === 'renew' ? 'peek' : mode);
 }

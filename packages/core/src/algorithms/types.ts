@@ -1,6 +1,12 @@
 import type { Policy } from '../policies/policy.js';
 
 export type Mode = 'consume' | 'peek' | 'refund';
+/**
+ * What a store request asks: a limiter's Mode, or a lease operation on the concurrency
+ * policies (`release`: give the lease back; `renew`: extend a live lease to now + leaseMs).
+ * Rate policies treat both as `peek`: a lease operation never charges or refunds them.
+ */
+export type StoreMode = Mode | 'release' | 'renew';
 
 /** Every state knows when it stops mattering: after `expiresAtUs` it equals no state at all. */
 export interface FixedWindowState {
@@ -25,7 +31,21 @@ export interface BucketState {
   /** Theoretical arrival time: when the token bucket is full, or the leaky queue empty. */
   tat: number;
 }
-export type PolicyState = FixedWindowState | SlidingWindowState | SlidingLogState | BucketState;
+/** One request in progress under a concurrency policy. */
+export interface Lease {
+  readonly id: string;
+  /** Units of cost it holds. */
+  readonly units: number;
+  /** Held while now < expiresAtUs. */
+  readonly expiresAtUs: number;
+}
+export interface ConcurrencyState {
+  /** The latest lease expiry: after it, no lease is held. */
+  expiresAtUs: number;
+  /** Leases in the order they were taken (a renewed lease keeps its place). */
+  leases: readonly Lease[];
+}
+export type PolicyState = FixedWindowState | SlidingWindowState | SlidingLogState | BucketState | ConcurrencyState;
 
 /** One policy's verdict in microseconds, plus the state to write if the decision commits. */
 export interface Evaluation {

@@ -9,7 +9,12 @@ export interface PolicyDescription {
   /** Quota: `q`. */
   limit: number;
   windowMs: number;
+  /** 'concurrency': the quota counts requests in progress (`qu="concurrent-requests"`, no `w`). */
+  algorithm?: string;
 }
+
+/** A concurrency policy's item: its quota unit, and no window (it has none: leases end when released). */
+const CONCURRENT_REQUESTS = ';qu="concurrent-requests"';
 
 export interface PolicyQuotaState extends ResetInput {
   /** The policy's name. */
@@ -17,13 +22,17 @@ export interface PolicyQuotaState extends ResetInput {
   remaining: number;
 }
 
-/** `RateLimit-Policy: "burst";q=20;w=4, "hourly";q=1000;w=3600`. Constant per policy set: compute once. */
+/**
+ * `RateLimit-Policy: "burst";q=20;w=4, "hourly";q=1000;w=3600`; a concurrency policy is
+ * `"inflight";q=10;qu="concurrent-requests"`. Constant per policy set: compute once.
+ */
 export function draft10PolicyValue(policies: readonly PolicyDescription[]): string {
   let value = '';
   for (let i = 0; i < policies.length; i++) {
     const policy = policies[i]!;
     if (i > 0) value += ', ';
-    value += sfString(policy.name) + ';q=' + policy.limit + ';w=' + windowSeconds(policy.windowMs);
+    value += sfString(policy.name) + ';q=' + policy.limit;
+    value += policy.algorithm === 'concurrency' ? CONCURRENT_REQUESTS : ';w=' + windowSeconds(policy.windowMs);
   }
   return value;
 }

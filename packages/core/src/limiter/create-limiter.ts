@@ -1,5 +1,5 @@
 import type { Mode } from '../algorithms/types.js';
-import { ErrorCodes, StoreTimeoutError, toStoreError, type StoreError } from '../errors.js';
+import { ErrorCodes, StoreError, StoreTimeoutError, toStoreError } from '../errors.js';
 import { emitProcessWarning, type SluiceWarning } from '../keys/warnings.js';
 import { isThenable } from '../http/thenable.js';
 import { callSafely } from '../safe-call.js';
@@ -15,12 +15,17 @@ import type { AcquireOptions, ConsumeOptions, Limiter } from './limiter.js';
 import { resolveLimiterOptions, type FailurePolicy, type LimiterOptions, type LimiterSettings } from './options.js';
 import { LIMITER_BRAND, LIMITER_FORMAT } from './recognise.js';
 import { noteAnswer, noteFailure } from './store-health.js';
+import { Leases } from './leases.js';
 import { EventHub, outcomeOf } from '../events/hub.js';
 import type { LimiterEvents } from '../events/types.js';
+import { breakerFor, type Breaker } from '../resilience/breaker.js';
+import { BlockCache } from '../resilience/block-cache.js';
 
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
 export const CALLBACK_THREW = 'SLUICE_CALLBACK_THREW';
+/** Warning: a limiter asked for breaker options other than those its store's breaker already has. */
+export const BREAKER_OPTIONS_IGNORED = 'SLUICE_BREAKER_OPTIONS_IGNORED';
 
 function ignore(): void {}
 
@@ -39,9 +44,21 @@ class StoreLimiter implements Limiter {
   private unproven = true;
   /** One timer bounds every pending call to the primary store by timeoutMs. */
   private readonly deadlines: Deadlines;
+  /** Lease ids and release/renew for the concurrency policies; undefined without one. */
+  private readonly leases: Leases | undefined;
   /** Listeners, shared with every sibling built by withPolicies. */
   readonly events: LimiterEvents;
   private readonly hub: EventHub;
+  /**
+   * The breaker and block cache arm at the store's first asynchronous answer or first failure,
+   * so a synchronous store (MemoryStore) never pays for them; `guarded` is the one test then.
+   */
+  private armed = false;
+  private guarded = false;
+  /** The store's breaker (shared per store), unless `breaker: false`. */
+  private breaker: Breaker | undefined;
+  /** This limiter's denied keys, unless `blockCache: false`. */
+  private blockCache: BlockCache | undefined;
 
   /** `hub`: a sibling's (withPolicies) or an adapter's, so all report to the same listeners. */
   constructor(options: LimiterOptions, hub?: EventHub) {
@@ -58,6 +75,7 @@ class StoreLimiter implements Limiter {
     this.hub = hub !== undefined && hub.store === settings.store ? hub : new EventHub(settings.store, settings.onWarning);
     this.events = this.hub;
     this.bound = typeof this.store.bind === 'function' ? (this.store.bind({ prefix: this.prefix, policies }) ?? undefined) : undefined;
+    this.leases = Leases.of(settings, policies);
   }
 
   decide(key: string, cost: number, mode: Mode, nowMs?: number): MaybePromise<Decision> {
@@ -100,9 +118,16 @@ class StoreLimiter implements Limiter {
   }
 
   /** The decision itself (validated input), without the 'decision' event. */
-  private decideQuiet(key: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision> {
-    if (this.bound !== undefined) return this.decideBound(this.bound, key, cost, mode, nowMs);
-    const request = this.request(key, cost, mode, nowMs);
+  private decideQuiet(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease?: string): MaybePromise<Decision> {
+    if (this.leases !== undefined && lease === undefined && mode === 'consume') {
+      return this.leases.consume(key, cost, (id) => this.decideQuiet(key, cost, mode, nowMs, id));
+    }
+    if (this.guarded) {
+      const local = this.guard(key, cost, mode, nowMs, lease);
+      if (local !== undefined) return local;
+    }
+    if (this.bound !== undefined) return this.decideBound(this.bound, key, cost, mode, nowMs, lease);
+    const request = this.request(key, cost, mode, nowMs, lease);
     let answer: MaybePromise<readonly PolicyResult[]>;
     try {
       answer = this.store.consume(request);
@@ -112,36 +137,92 @@ class StoreLimiter implements Limiter {
     if (!isThenable(answer)) return this.answered(answer);
     const started = performance.now();
     return this.deadlines.race(answer).then(
-      (results) => this.answered(results),
+      (results) => this.remote(key, cost, mode, nowMs, this.answered(results), started, true),
       (error: unknown) => this.fail(error, key, request, started),
     );
   }
 
   /** The bound store's path: its decision as it is, no request object, no key string built. */
-  private decideBound(bound: BoundStore, key: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision> {
+  private decideBound(bound: BoundStore, key: string, cost: number, mode: Mode, nowMs: number | undefined, lease?: string): MaybePromise<Decision> {
     let answer: MaybePromise<Decision>;
     try {
-      answer = bound.decide(key, cost, mode, nowMs);
+      answer = bound.decide(key, cost, mode, nowMs, lease);
     } catch (error) {
-      return this.fail(error, key, this.request(key, cost, mode, nowMs));
+      return this.fail(error, key, this.request(key, cost, mode, nowMs, lease));
     }
     if (!isThenable(answer)) {
       if (this.unproven) this.proven();
+      // A synchronous store that failed before has a breaker waiting for its answers.
+      if (this.guarded) this.breaker?.success();
       return answer;
     }
     const started = performance.now();
     return this.deadlines.race(answer).then(
       (decision) => {
         if (this.unproven) this.proven();
-        return decision;
+        return this.remote(key, cost, mode, nowMs, decision, started);
       },
-      (error: unknown) => this.fail(error, key, this.request(key, cost, mode, nowMs), started),
+      (error: unknown) => this.fail(error, key, this.request(key, cost, mode, nowMs, lease), started),
     );
   }
 
+  /**
+   * Before the store: the block cache repeats a live denial of this key (consume without nowMs,
+   * cost >= the denied one); an open breaker sends the decision to the failure policy. Refunds
+   * clear the key's cached denial. undefined: ask the store.
+   */
+  private guard(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease: string | undefined): MaybePromise<Decision> | undefined {
+    const cache = this.blockCache;
+    if (cache !== undefined && nowMs === undefined) {
+      if (mode === 'consume') {
+        if (cache.size > 0) {
+          const hit = cache.check(key, cost, performance.now());
+          if (hit !== undefined) {
+            if (this.hub.has('blockCacheHit')) this.hub.emit('blockCacheHit', { prefix: this.prefix, key, retryAfterMs: hit.retryAfterMs });
+            return hit;
+          }
+        }
+      } else if (mode === 'refund') cache.clear(key);
+    }
+    const breaker = this.breaker;
+    if (breaker === undefined || breaker.state === 'closed' || breaker.admits()) return undefined;
+    return this.failurePolicy(key, this.request(key, cost, mode, nowMs, lease), 'breaker-open');
+  }
+
+  /** After an asynchronous answer: the breaker hears of it; a consume denial enters the block cache. */
+  private remote(key: string, cost: number, mode: Mode, nowMs: number | undefined, decision: Decision, sentAt: number, fromAnswered = false): Decision {
+    if (!this.armed) {
+      this.arm();
+      this.breaker?.success();
+    } else if (!fromAnswered) this.breaker?.success();
+    const cache = this.blockCache;
+    if (cache !== undefined && !decision.allowed && mode === 'consume' && nowMs === undefined) cache.remember(key, cost, decision, sentAt);
+    return decision;
+  }
+
+  /** Builds the breaker and the block cache (each unless turned off): the store is remote or failing. */
+  private arm(): void {
+    this.armed = true;
+    const settings = this.options;
+    if (settings.breaker !== false) {
+      const { breaker, differs } = breakerFor(this.store, settings.breaker);
+      this.breaker = breaker;
+      if (differs) {
+        this.warn({
+          code: BREAKER_OPTIONS_IGNORED,
+          message:
+            `Sluice: the limiter '${this.prefix}' asked for breaker options other than those of its store's breaker; ` +
+            'one store has one breaker, configured by the first limiter that used it. Give every limiter on the store the same `breaker` options.',
+        });
+      }
+    }
+    if (settings.blockCache !== false) this.blockCache = new BlockCache(settings.blockCache.maxEntries);
+    this.guarded = this.breaker !== undefined || this.blockCache !== undefined;
+  }
+
   /** The generic store request (the store's `consume`, and a fallback store's). */
-  private request(key: string, cost: number, mode: Mode, nowMs: number | undefined): StoreRequest {
-    return { key: this.keyStart + encodeClientKey(key) + '}', policies: this.policies, cost, mode, nowMs };
+  private request(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease?: string): StoreRequest {
+    return { key: this.keyStart + encodeClientKey(key) + '}', policies: this.policies, cost, mode, nowMs, lease };
   }
 
   private proven(): void {
@@ -171,12 +252,21 @@ class StoreLimiter implements Limiter {
 
   async reset(key: string): Promise<void> {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
+    this.blockCache?.clear(key);
+    const breaker = this.breaker;
+    if (breaker !== undefined && breaker.state !== 'closed' && !breaker.admits()) {
+      throw new StoreError(`The circuit breaker of ${this.store.constructor?.name ?? 'the store'} is open: reset was not sent.`);
+    }
     try {
       const done =
         this.bound !== undefined ? this.bound.reset(key) : this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
       if (isThenable(done)) await this.withTimeout(done, this.timeoutMs);
+      this.breaker?.success();
     } catch (error) {
-      throw isInputError(error) ? error : toStoreError(error);
+      if (isInputError(error)) throw error;
+      if (!this.armed) this.arm();
+      this.breaker?.failure();
+      throw toStoreError(error);
     }
   }
 
@@ -195,6 +285,7 @@ class StoreLimiter implements Limiter {
 
   private answered(results: readonly PolicyResult[]): Decision {
     if (this.unproven) this.proven();
+    if (this.guarded) this.breaker?.success();
     return combineResults(results);
   }
 
@@ -204,6 +295,8 @@ class StoreLimiter implements Limiter {
    */
   private fail(error: unknown, key: string, request: StoreRequest, started?: number): MaybePromise<Decision> {
     if (isInputError(error)) throw error;
+    if (!this.armed) this.arm();
+    this.breaker?.failure();
     const storeError = toStoreError(error);
     const reason: Degraded = storeError.code === ErrorCodes.STORE_TIMEOUT ? 'timeout' : 'store-error';
     this.report(storeError, this.store, 'store');

@@ -1,5 +1,6 @@
 import type { Policy } from '../policies/policy.js';
 import type { PolicyResult } from '../store/types.js';
+import type { LeaseHandle } from './leases.js';
 
 /**
  * Why the primary store gave no answer: it failed, it did not answer within `timeoutMs`, or
@@ -10,9 +11,11 @@ export type Degraded = 'store-error' | 'timeout' | 'breaker-open';
 /**
  * Who made a decision: `'store'` the primary store; `'fallback'` the fallback store
  * (`onStoreError: someStore`) after the primary failed, a real quota decision; `'failure-policy'`
- * no store measured anything (`'allow'`/`'deny'`, or the fallback failed too).
+ * no store measured anything (`'allow'`/`'deny'`, or the fallback failed too); `'block-cache'`
+ * the limiter's block cache repeated a recent store denial without asking the store (a real
+ * quota decision: HTTP answers 429).
  */
-export type DecidedBy = 'store' | 'fallback' | 'failure-policy';
+export type DecidedBy = 'store' | 'fallback' | 'failure-policy' | 'block-cache';
 
 export interface Decision {
   allowed: boolean;
@@ -32,6 +35,12 @@ export interface Decision {
   decidedBy: DecidedBy;
   /** Set when the primary store failed, and why (for both 'fallback' and 'failure-policy' decisions). */
   degraded?: Degraded;
+  /**
+   * The lease an admitted request holds under the limiter's concurrency policies: call
+   * `release()` when the work ends (the middleware does, however the response ends). Set only
+   * on an admitting consume of a limiter with a concurrency policy, decided by a store.
+   */
+  lease?: LeaseHandle;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { ErrorCodes, InvalidOptionError } from '../errors.js';
 import { fixedWindow } from '../policies/fixed-window.js';
 import { leakyBucket } from '../policies/leaky-bucket.js';
-import { ALGORITHMS, isPolicy, type Policy } from '../policies/policy.js';
+import { ALL_ALGORITHMS, isPolicy, type Policy } from '../policies/policy.js';
+import { concurrency } from '../policies/concurrency.js';
 import { slidingLog } from '../policies/sliding-log.js';
 import { slidingWindow } from '../policies/sliding-window.js';
 import { tokenBucket } from '../policies/token-bucket.js';
 import { isPlainObject } from '../validate.js';
 
-const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket() or leakyBucket()';
+const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket(), leakyBucket() or concurrency()';
 
 /** The same policy built again by this copy's constructor: validates it and recomputes every derived field. */
 function rebuild(policy: Policy): Policy {
@@ -23,6 +24,8 @@ function rebuild(policy: Policy): Policy {
       return tokenBucket({ capacity: policy.capacity, refillPerSecond: policy.ratePerSecond, name });
     case 'leaky-bucket':
       return leakyBucket({ capacity: policy.capacity, leakPerSecond: policy.ratePerSecond, name });
+    case 'concurrency':
+      return concurrency({ limit: policy.limit, leaseMs: policy.leaseMs, name });
   }
 }
 
@@ -31,7 +34,7 @@ function rebuild(policy: Policy): Policy {
  * version), so the brand alone is not trusted: the policy must equal its rebuild, field by field.
  */
 function isSound(policy: Policy): boolean {
-  if (!(ALGORITHMS as readonly string[]).includes(policy.algorithm)) return false;
+  if (!(ALL_ALGORITHMS as readonly string[]).includes(policy.algorithm)) return false;
   let twin: Policy;
   try {
     twin = rebuild(policy);
@@ -58,8 +61,8 @@ export function validatePolicies(value: unknown, option = 'policies'): readonly 
     const path = `${option}[${index}]`;
     if (!isPolicy(policy) || !isSound(policy)) {
       const algorithm = isPlainObject(policy) ? policy.algorithm : undefined;
-      if (typeof algorithm === 'string' && !(ALGORITHMS as readonly string[]).includes(algorithm)) {
-        throw new InvalidOptionError(`${path}.algorithm`, algorithm, `one of ${ALGORITHMS.join(', ')}`, ErrorCodes.UNKNOWN_ALGORITHM);
+      if (typeof algorithm === 'string' && !(ALL_ALGORITHMS as readonly string[]).includes(algorithm)) {
+        throw new InvalidOptionError(`${path}.algorithm`, algorithm, `one of ${ALL_ALGORITHMS.join(', ')}`, ErrorCodes.UNKNOWN_ALGORITHM);
       }
       throw new InvalidOptionError(path, policy, MADE_BY);
     }

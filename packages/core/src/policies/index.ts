@@ -1,8 +1,12 @@
 export {
   ALGORITHMS,
+  ALL_ALGORITHMS,
   isPolicy,
   POLICY_NAME_PATTERN,
   type Algorithm,
+  type RateAlgorithm,
+  type RatePolicy,
+  type ConcurrencyPolicy,
   type WindowAlgorithm,
   type BucketAlgorithm,
   type WindowPolicy,
@@ -14,4 +18,5 @@ export { slidingWindow } from './sliding-window.js';
 export { slidingLog, MAX_SLIDING_LOG_LIMIT } from './sliding-log.js';
 export { tokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { leakyBucket, type LeakyBucketOptions } from './leaky-bucket.js';
+export { concurrency, MAX_CONCURRENCY_LIMIT, type ConcurrencyOptions } from './concurrency.js';
 export type { WindowPolicyOptions } from './window-options.js';

@@ -1,5 +1,14 @@
+/**
+ * The rate algorithms: what every store implements. A store that also keeps leases (the
+ * concurrency limit) declares `[...ALGORITHMS, 'concurrency']` (`ALL_ALGORITHMS`); a store
+ * declaring only `ALGORITHMS` is refused for a concurrency policy.
+ */
 export const ALGORITHMS = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket', 'leaky-bucket'] as const;
-export type Algorithm = (typeof ALGORITHMS)[number];
+export type RateAlgorithm = (typeof ALGORITHMS)[number];
+/** A policy's algorithm: a rate algorithm, or the concurrency (in-flight) limit. */
+export type Algorithm = RateAlgorithm | 'concurrency';
+/** Every algorithm, the concurrency limit included. */
+export const ALL_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'concurrency'] as const);
 export type WindowAlgorithm = 'fixed-window' | 'sliding-window' | 'sliding-log';
 export type BucketAlgorithm = 'token-bucket' | 'leaky-bucket';
 
@@ -32,7 +41,19 @@ export interface BucketPolicy extends PolicyBase {
   readonly intervalUs: number;
 }
 
-export type Policy = WindowPolicy | BucketPolicy;
+/**
+ * The concurrency (in-flight) limit: at most `limit` units of cost held at once per key, each
+ * admitted request holding a lease of `cost` units until it is released or `leaseMs` passes.
+ */
+export interface ConcurrencyPolicy extends PolicyBase {
+  readonly algorithm: 'concurrency';
+  /** How long a lease lasts unless released or renewed (ms); also `windowMs`. */
+  readonly leaseMs: number;
+  readonly leaseUs: number;
+}
+
+export type RatePolicy = WindowPolicy | BucketPolicy;
+export type Policy = RatePolicy | ConcurrencyPolicy;
 
 /**
  * Brand of a policy built (and validated) by a policy constructor. A registry symbol, so a

@@ -12,10 +12,11 @@ export interface StateTable {
 
 /**
  * All-or-nothing over every policy of a request, synchronously: evaluate all, then write
- * all only if the request commits (consume: every policy allowed; refund: always; peek: never).
+ * all only if the request commits (consume: every policy allowed; refund, release, renew: always;
+ * peek: never).
  */
 export function decide(table: StateTable, request: StoreRequest, nowUs: number): PolicyResult[] {
-  const { policies, cost, mode, key } = request;
+  const { policies, cost, mode, key, lease } = request;
   const count = policies.length;
   const keys: string[] = new Array(count);
   const evaluations: Evaluation[] = new Array(count);
@@ -24,11 +25,12 @@ export function decide(table: StateTable, request: StoreRequest, nowUs: number):
     const policy = policies[i]!;
     const stateKey = key + ':' + policy.id;
     keys[i] = stateKey;
-    const evaluation = evaluatePolicy(policy, table.get(stateKey), nowUs, cost, mode);
+    const evaluation = evaluatePolicy(policy, table.get(stateKey), nowUs, cost, mode, lease);
     evaluations[i] = evaluation;
     if (!evaluation.allowed) allowed = false;
   }
-  const commit = mode === 'refund' || (mode === 'consume' && allowed);
+  // A lease operation commits like a refund: rate policies read it as a peek and keep their state.
+  const commit = mode === 'consume' ? allowed : mode !== 'peek';
   const results: PolicyResult[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const policy = policies[i]!;
@@ -38,7 +40,7 @@ export function decide(table: StateTable, request: StoreRequest, nowUs: number):
       else table.set(keys[i]!, evaluation.next);
     } else if (mode === 'consume' && evaluation.allowed) {
       // Another policy denied, so nothing is charged: report this one as a peek would.
-      evaluation = evaluatePolicy(policy, table.get(keys[i]!), nowUs, cost, 'peek');
+      evaluation = evaluatePolicy(policy, table.get(keys[i]!), nowUs, cost, 'peek', lease);
     }
     results[i] = resultOf(policy, evaluation);
   }

@@ -1,9 +1,9 @@
 // `@sluice/core/store`: what a store author needs, and nothing of the limiter or HTTP.
 // Memory, Redis, Postgres and third-party stores share these pieces; see docs/store-contract.md.
 export type { Store, StoreRequest, PolicyResult, MaybePromise } from './types.js';
-export type { Mode, Evaluation, PolicyState } from '../algorithms/types.js';
-export type { Algorithm, Policy, WindowPolicy, BucketPolicy } from '../policies/policy.js';
-export { ALGORITHMS } from '../policies/policy.js';
+export type { Mode, StoreMode, Evaluation, PolicyState, ConcurrencyState, Lease } from '../algorithms/types.js';
+export type { Algorithm, RateAlgorithm, Policy, RatePolicy, WindowPolicy, BucketPolicy, ConcurrencyPolicy } from '../policies/policy.js';
+export { ALGORITHMS, ALL_ALGORITHMS } from '../policies/policy.js';
 export { NEVER, ALGORITHM_CODES, MODE_CODES, RESULT_FIELD, RESULT_FIELDS, decodeResult, decodeResults } from './wire.js';
 export { policyResult } from './results.js';
 export { assertOpen, closedStoreError } from './lifecycle.js';

@@ -1,12 +1,12 @@
-import type { Mode } from '../algorithms/types.js';
+import type { StoreMode } from '../algorithms/types.js';
 import { FiguresDecision, resultsOf } from '../limiter/figures-decision.js';
 import type { Decision } from '../limiter/decision.js';
-import { ALGORITHMS, type Policy } from '../policies/policy.js';
+import { ALL_ALGORITHMS, type Policy } from '../policies/policy.js';
 import { monotonicMicros, msToMicros } from '../time/clock.js';
 import { assertKnownKeys, assertPlainObject, optionalPositiveInteger } from '../validate.js';
 import { assertOpen } from './lifecycle.js';
 import { memoryIdOf, memoryIdOfEncoded } from './memory-keys.js';
-import type { MemoryTable, Room } from './memory-table.js';
+import { modeFor, type MemoryTable, type Room } from './memory-table.js';
 import { tableFor } from './memory-tables.js';
 import type { BoundStore, PolicyResult, Store, StoreBinding, StoreRequest } from './types.js';
 
@@ -47,7 +47,7 @@ function splitBaseKey(key: string): [group: string, id: string] {
  * given (encoded only when long or starting with `%`) and build one decision object each.
  */
 export class MemoryStore implements Store, Room {
-  readonly algorithms = ALGORITHMS;
+  readonly algorithms = ALL_ALGORITHMS;
   readonly maxKeys: number;
   private readonly sweepIntervalMs: number;
   private readonly sweepBatch: number;
@@ -91,7 +91,7 @@ export class MemoryStore implements Store, Room {
     const { policies } = request;
     const tables = policies.map((policy) => this.table(group, policy));
     const out = new Float64Array(policies.length * FIELDS);
-    decideAll(this, tables, id, now, request.cost, request.mode, out, new Int32Array(policies.length));
+    decideAll(this, tables, id, now, request.cost, request.mode, out, new Int32Array(policies.length), request.lease);
     return resultsOf(policies, out);
   }
 
@@ -205,20 +205,21 @@ function decideAll(
   id: string,
   now: number,
   cost: number,
-  mode: Mode,
+  mode: StoreMode,
   out: Float64Array,
   slots: Int32Array,
+  lease: string | undefined,
 ): void {
   let allowed = true;
   for (let i = 0; i < tables.length; i++) {
     const table = tables[i]!;
     const slot = (slots[i] = table.index.get(id) ?? -1);
-    if (!table.evaluate(slot, now, cost, mode, out, i * FIELDS)) allowed = false;
+    if (!table.evaluate(slot, now, cost, modeFor(table, mode), out, i * FIELDS, lease)) allowed = false;
   }
   if (mode === 'peek') return;
   if (mode === 'consume' && !allowed) {
     for (let i = 0; i < tables.length; i++) {
-      if (out[i * FIELDS] === 1) tables[i]!.evaluate(slots[i]!, now, cost, 'peek', out, i * FIELDS);
+      if (out[i * FIELDS] === 1) tables[i]!.evaluate(slots[i]!, now, cost, 'peek', out, i * FIELDS, lease);
     }
     return;
   }
@@ -246,7 +247,7 @@ class MemoryBinding implements BoundStore {
     this.slots = new Int32Array(tables.length);
   }
 
-  decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): Decision {
+  decide(clientKey: string, cost: number, mode: StoreMode, nowMs: number | undefined, lease?: string): Decision {
     const store = this.store;
     assertOpen(store.closed, 'MemoryStore');
     const now = store.now(nowMs);
@@ -255,10 +256,10 @@ class MemoryBinding implements BoundStore {
     const single = this.single;
     if (single !== undefined) {
       const slot = single.index.get(id) ?? -1;
-      single.evaluate(slot, now, cost, mode, out, 0);
+      single.evaluate(slot, now, cost, modeFor(single, mode), out, 0, lease);
       if (mode !== 'peek') single.commit(id, slot);
     } else {
-      decideAll(store, this.tables, id, now, cost, mode, out, this.slots);
+      decideAll(store, this.tables, id, now, cost, mode, out, this.slots, lease);
     }
     return new FiguresDecision(this.policies, out);
   }

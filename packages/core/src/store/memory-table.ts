@@ -1,4 +1,4 @@
-import type { Mode } from '../algorithms/types.js';
+import type { Mode, StoreMode } from '../algorithms/types.js';
 import type { Policy } from '../policies/policy.js';
 
 /** What a request does to a state once it commits. */
@@ -37,8 +37,12 @@ export abstract class MemoryTable {
     private readonly room: Room,
   ) {}
 
-  /** Figures for the request at `now` (integer µs); returns whether this policy allows it. */
-  abstract evaluate(slot: number, now: number, cost: number, mode: Mode, out: Float64Array, at: number): boolean;
+  /**
+   * Figures for the request at `now` (integer µs); returns whether this policy allows it.
+   * `lease`: the request's lease id (concurrency tables only). Rate tables are only ever asked
+   * a Mode: the store reads a lease operation as 'peek' for them (see `modeFor`).
+   */
+  abstract evaluate(slot: number, now: number, cost: number, mode: StoreMode, out: Float64Array, at: number, lease?: string): boolean;
   /** When the state in `slot` stops mattering (µs). */
   abstract expiresAt(slot: number): number;
   /** Writes the pending state into `slot`. */
@@ -90,6 +94,11 @@ export abstract class MemoryTable {
     this.index.set(key, slot);
     return slot;
   }
+}
+
+/** The mode `table` evaluates a request of `mode` in: lease operations are peeks for rate policies. */
+export function modeFor(table: MemoryTable, mode: StoreMode): StoreMode {
+  return (mode === 'release' || mode === 'renew') && table.policy.algorithm !== 'concurrency' ? ('peek' satisfies Mode) : mode;
 }
 
 /** A column grown to `capacity`, contents kept. */

@@ -1,6 +1,6 @@
 import { evaluatePolicy } from '../algorithms/evaluate.js';
 import { remainingOf, resetAfter, retryAfter } from '../algorithms/sliding-window.js';
-import type { Mode, PolicyState } from '../algorithms/types.js';
+import type { Mode, PolicyState, StoreMode } from '../algorithms/types.js';
 import type { BucketPolicy, Policy, WindowPolicy } from '../policies/policy.js';
 import { DELETE, grown, KEEP, MemoryTable, SET, type Room } from './memory-table.js';
 
@@ -237,15 +237,16 @@ function remainingAt(span: number, ahead: number, intervalUs: number): number {
 
 /**
  * Any algorithm through the reference model, one state object per key: used for the sliding
- * log, whose state is a list of timestamps (O(limit)) that no fixed set of columns holds.
+ * log and the concurrency limit, whose states are lists (timestamps, leases: O(limit)) that no
+ * fixed set of columns holds.
  */
 class ObjectTable extends MemoryTable {
   private states: (PolicyState | undefined)[] = [];
   private nextState: PolicyState | undefined = undefined;
 
-  evaluate(slot: number, now: number, cost: number, mode: Mode, out: Float64Array, at: number): boolean {
+  evaluate(slot: number, now: number, cost: number, mode: StoreMode, out: Float64Array, at: number, lease?: string): boolean {
     const state = slot >= 0 ? this.states[slot] : undefined;
-    const e = evaluatePolicy(this.policy, state, now, cost, mode);
+    const e = evaluatePolicy(this.policy, state, now, cost, mode, lease);
     out[at] = e.allowed ? 1 : 0;
     out[at + 1] = e.remaining;
     out[at + 2] = e.resetAfterUs;
@@ -284,6 +285,7 @@ export function tableFor(policy: Policy, room: Room): MemoryTable {
     case 'leaky-bucket':
       return new BucketTable(policy, room);
     case 'sliding-log':
+    case 'concurrency':
       return new ObjectTable(policy, room);
   }
 }

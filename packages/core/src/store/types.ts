@@ -1,4 +1,4 @@
-import type { Mode } from '../algorithms/types.js';
+import type { StoreMode } from '../algorithms/types.js';
 import type { Decision } from '../limiter/decision.js';
 import type { Algorithm, Policy } from '../policies/policy.js';
 
@@ -27,9 +27,15 @@ export interface StoreRequest {
   policies: readonly Policy[];
   /** Integer >= 1. */
   cost: number;
-  mode: Mode;
+  /** 'release' and 'renew' come only with concurrency policies (rate policies read them as 'peek'). */
+  mode: StoreMode;
   /** Overrides the store's clock (tests drive a fake clock this way). Convert with `msToMicros`. */
   nowMs?: number | undefined;
+  /**
+   * The lease id (concurrency policies): set on every 'consume', 'release' and 'renew' whose
+   * policies include one; the limiter makes it unique. A string of up to 64 printable ASCII characters.
+   */
+  lease?: string | undefined;
 }
 
 /**
@@ -70,10 +76,10 @@ export interface StoreBinding {
 export interface BoundStore {
   /**
    * Decides for `clientKey` as the caller gave it (validated by the limiter, not encoded):
-   * cost an integer >= 1, nowMs in ms or undefined. Returns the Decision (decidedBy 'store');
+   * cost an integer >= 1, nowMs in ms or undefined, `lease` as StoreRequest.lease. Returns the Decision (decidedBy 'store');
    * throws or rejects with a StoreError when the store fails.
    */
-  decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): MaybePromise<Decision>;
+  decide(clientKey: string, cost: number, mode: StoreMode, nowMs: number | undefined, lease?: string): MaybePromise<Decision>;
   /** Forgets every bound policy's state for `clientKey`. */
   reset(clientKey: string): MaybePromise<void>;
 }

@@ -1,6 +1,6 @@
-import type { Mode } from '../algorithms/types.js';
+import type { StoreMode } from '../algorithms/types.js';
 import { StoreError } from '../errors.js';
-import type { Algorithm, Policy } from '../policies/policy.js';
+import type { Policy, RateAlgorithm } from '../policies/policy.js';
 import { policyResult } from './results.js';
 import type { PolicyResult } from './types.js';
 
@@ -11,7 +11,7 @@ import type { PolicyResult } from './types.js';
 export const NEVER = -1;
 
 /** Algorithm numbers on the wire (script arguments, SQL parameters). */
-export const ALGORITHM_CODES: Readonly<Record<Algorithm, number>> = Object.freeze({
+export const ALGORITHM_CODES: Readonly<Record<RateAlgorithm, number>> = Object.freeze({
   'fixed-window': 1,
   'sliding-window': 2,
   'sliding-log': 3,
@@ -19,8 +19,8 @@ export const ALGORITHM_CODES: Readonly<Record<Algorithm, number>> = Object.freez
   'leaky-bucket': 5,
 });
 
-/** Mode numbers on the wire. */
-export const MODE_CODES: Readonly<Record<Mode, number>> = Object.freeze({ consume: 0, peek: 1, refund: 2 });
+/** Mode numbers on the wire ('release' and 'renew': lease operations of the concurrency policies). */
+export const MODE_CODES: Readonly<Record<StoreMode, number>> = Object.freeze({ consume: 0, peek: 1, refund: 2, release: 3, renew: 4 });
 
 /**
  * A store's reply per policy is RESULT_FIELDS integers in this order: allowed (1 or 0),
