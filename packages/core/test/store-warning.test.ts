@@ -30,7 +30,8 @@ function setup(failure: (() => unknown) | undefined) {
   const store = new SwitchableStore();
   store.failure = failure;
   const warnings: (SluiceWarning & Error)[] = [];
-  const limiter = createLimiter({ store, policies, onWarning: (w) => warnings.push(w as SluiceWarning & Error) });
+  // No breaker: these cases count every call reaching the store.
+  const limiter = createLimiter({ store, policies, onWarning: (w) => warnings.push(w as SluiceWarning & Error), breaker: false });
   return { store, warnings, limiter };
 }
 
