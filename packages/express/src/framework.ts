@@ -81,6 +81,7 @@ export const expressFramework: HttpFramework<Request, Response, NextFunction, Ex
   },
   denied() {},
   raw: (req) => req,
+  rawResponse: (req, res) => res,
   abandon() {},
   afterResponse(req, res, engine, outcome) {
     res.once('finish', () => engine.afterResponse(outcome, res.statusCode));

@@ -43,6 +43,7 @@ export const fastifyFramework: HttpFramework<FastifyRequest, FastifyReply, Fasti
     done.replied?.(reply);
   },
   raw: (request) => request.raw,
+  rawResponse: (request, reply) => reply.raw,
   abandon() {},
   afterResponse(request, reply, engine, outcome) {
     (request as RequestWithOutcome)[kOutcome] = outcome;

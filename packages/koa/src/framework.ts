@@ -32,6 +32,7 @@ export const koaFramework: HttpFramework<Context, Context, Next, KoaOnLimited> =
   },
   denied() {},
   raw: (ctx) => ctx.req,
+  rawResponse: (ctx) => ctx.res,
   abandon(ctx) {
     // Leave the dead connection alone instead of running the route for nobody.
     ctx.respond = false;

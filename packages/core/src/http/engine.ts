@@ -223,6 +223,8 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
       this.giveBack(policySet, key, cost);
       decision = refusedHold(decision, options.maxDelayMs, cost);
     }
+    // A concurrency lease ends with the response, however it ends (finish, client gone, error).
+    if (decision.lease !== undefined) this.endLease(framework, req, res, decision);
     const stacked = recordDecision(carrier, policySet, decision);
     writeRateLimitHeaders(res, framework.setHeader, policySet, decision, options.headers, options.legacyHeaders, stacked);
     framework.expose(req, carrier);
@@ -285,6 +287,21 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
       return;
     }
     if (wanted) this.giveBack(outcome.policySet, outcome.key, outcome.cost);
+  }
+
+  /**
+   * Releases the decision's lease when the response closes (at once for a request refused after
+   * all, or already closed). A failed release is reported; the lease then lapses after leaseMs.
+   */
+  private endLease<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, decision: Decision): void {
+    const lease = decision.lease!;
+    const raw = decision.allowed ? framework.rawResponse?.(req, res) : undefined;
+    if (raw === undefined || raw.closed || raw.destroyed) this.releaseLease(lease);
+    else raw.once('close', () => this.releaseLease(lease));
+  }
+
+  private releaseLease(lease: NonNullable<Decision['lease']>): void {
+    lease.release().then(undefined, this.report);
   }
 
   /** Refunds `cost`; a failure is reported, never thrown (the response is already decided). */

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Decision } from '../limiter/decision.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { DecisionCarrier } from './stack.js';
@@ -37,6 +37,12 @@ export interface HttpFramework<Req, Res, Next, OnLimited> {
   raw(req: Req): IncomingMessage;
   /** The client left during a hold: end the request without running the route. */
   abandon(req: Req, res: Res, next: Next): unknown;
+  /**
+   * The Node response under `res`: a concurrency lease is released on its 'close' event, which
+   * fires however the response ends (finished, client gone, error). Optional for other adapters:
+   * without it the engine releases the lease as soon as the request is admitted (no in-flight limit).
+   */
+  rawResponse?(req: Req, res: Res): ServerResponse;
   /** Calls `engine.afterResponse(outcome, status)` once the response is complete (only with `refund`). */
   afterResponse(req: Req, res: Res, engine: RefundingEngine, outcome: RateLimitOutcome): void;
 }
