@@ -4,7 +4,7 @@
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type LightMyRequestResponse } from 'fastify';
 import { fixedWindow } from '@sluice/core';
-import { rateLimit } from '../src/index.js';
+import { keys, rateLimit } from '../src/index.js';
 
 // Loaded by a computed name: its types augment FastifyInstance with a `rateLimit` of their own,
 // which would clash with Sluice's augmentation in the typecheck.
@@ -132,3 +132,39 @@ describe('@fastify/rate-limit -> Sluice: keeping what clients already read', () 
     expect(response.headers['ratelimit']).toBeUndefined();
   });
 });
+
+describe('@fastify/rate-limit -> Sluice: routes with the same limit', () => {
+  async function peerApp(): Promise<FastifyInstance> {
+    const app = Fastify();
+    apps.push(app);
+    const peerPlugin = ((await import(PEER)) as { default: FastifyPluginAsync<Record<string, unknown>> }).default;
+    await app.register(peerPlugin, { global: false });
+    const config = { rateLimit: { max: 2, timeWindow: '1 minute' } };
+    app.get('/a', { config }, async () => 'a');
+    app.get('/b', { config }, async () => 'b');
+    return app;
+  }
+
+  async function sluiceApp(key?: ReturnType<typeof keys.ip>): Promise<FastifyInstance> {
+    const app = Fastify();
+    apps.push(app);
+    await app.register(rateLimit, { global: false, policies: [fixedWindow({ limit: 2, window: '1m' })], ...(key ? { key } : {}) });
+    const config = { rateLimit: { policies: [fixedWindow({ limit: 2, window: '1m' })] } };
+    app.get('/a', { config }, async () => 'a');
+    app.get('/b', { config }, async () => 'b');
+    return app;
+  }
+
+  async function statuses(app: FastifyInstance): Promise<number[]> {
+    const result: number[] = [];
+    for (const url of ['/a', '/a', '/b', '/b']) result.push((await app.inject({ url, remoteAddress: '192.0.2.1' })).statusCode);
+    return result;
+  }
+
+  test('before: each route counts apart; after: identical policies share one bucket unless the key holds the route', async () => {
+    expect(await statuses(await peerApp())).toEqual([200, 200, 200, 200]);
+    expect(await statuses(await sluiceApp())).toEqual([200, 200, 429, 429]);
+    expect(await statuses(await sluiceApp(keys.ip({ route: true })))).toEqual([200, 200, 200, 200]);
+  });
+});
+
