@@ -21,3 +21,4 @@ export {
 export { FakeClockStore, FailingStore } from './test-stores.js';
 export { httpGet } from './http-client.js';
 export { supertestApp } from './supertest-app.js';
+export { runConcurrencyLeases, type LeaseHarness, type LeaseProbe, type LeaseAppOptions } from './concurrency-leases.js';
