@@ -67,9 +67,10 @@ export function buildPlan(policies: readonly Policy[], names: ObjectNames): Poli
   return {
     upsert,
     ids: arrayLiteral(sorted.map((p) => p.id)),
-    algorithms: arrayLiteral(sorted.map((p) => ALGORITHM_CODES[p.algorithm])),
+    // Checked above: every policy here has a code (the cast keeps core's wider Algorithm type out).
+    algorithms: arrayLiteral(sorted.map((p) => ALGORITHM_CODES[p.algorithm as keyof typeof ALGORITHM_CODES])),
     limits: arrayLiteral(sorted.map((p) => p.limit)),
-    spans: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowUs : p.intervalUs))),
+    spans: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowUs : 'intervalUs' in p ? p.intervalUs : 0))),
     windowMs: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowMs : 0))),
     results(figures) {
       const results: PolicyResult[] = new Array(order.length);

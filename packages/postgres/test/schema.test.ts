@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fixedWindow, StoreError } from '@sluice/core';
 import pg from 'pg';
 import { migrationSql, PostgresStore } from '../src';
-import { MIGRATIONS } from '../src/sql/migrations';
+import { FILLFACTOR, MIGRATIONS } from '../src/sql/migrations';
 import { objectNames } from '../src/sql/names';
 import { testDatabase, uniqueSchema, type TestDatabase } from './harness/database';
 
@@ -76,11 +76,14 @@ test('migrate() is versioned and idempotent, also when many run at once', async 
   const name = schema();
   const stores = Array.from({ length: 5 }, () => store({ schema: name, table: 'limits' }));
   const applied = await Promise.all(stores.map((s) => s.migrate()));
-  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2]]);
+  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3]]);
   expect(await stores[0]!.migrate()).toEqual([]);
   const versions = await pool.query(`SELECT version FROM "${name}"."limits_migrations"`);
-  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
+  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   expect((await relation(`"${name}"."limits"`))?.relpersistence).toBe('p');
+  // Version 3 leaves room on each page for HOT updates.
+  const options = await pool.query('SELECT reloptions FROM pg_class WHERE oid = to_regclass($1)', [`"${name}"."limits"`]);
+  expect(options.rows).toEqual([{ reloptions: [`fillfactor=${FILLFACTOR}`] }]);
 });
 
 test('autoMigrate creates the schema before the first decision', async () => {
@@ -107,7 +110,7 @@ test('schema and table names are quoted identifiers (mixed case survives)', asyn
   expect(result!.allowed).toBe(true);
 });
 
-test('a database at version 1 is upgraded to 2 in place: state rows kept, both decision paths work', async () => {
+test('a database at version 1 is upgraded to the latest in place: state rows kept, both decision paths work', async () => {
   const name = schema();
   const names = objectNames(name, 'sluice_state');
   await pool.query(`CREATE SCHEMA "${name}"`);
@@ -118,7 +121,7 @@ test('a database at version 1 is upgraded to 2 in place: state rows kept, both d
     key + ':' + policies[0]!.id,
   ]);
   const s = store({ schema: name });
-  expect(await s.migrate()).toEqual([2]);
+  expect(await s.migrate()).toEqual([2, 3]);
   const [single] = await s.consume({ key, policies, cost: 1, mode: 'consume', nowMs: 2_000 });
   expect(single).toMatchObject({ allowed: true, remaining: 0 });
   const two = [...policies, fixedWindow({ limit: 5, window: '1h' })];

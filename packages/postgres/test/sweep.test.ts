@@ -18,7 +18,8 @@ const long: Policy = slidingLog({ limit: 5, window: '1h' });
 
 test('sweep() deletes exactly the expired rows, in batches, and they read as no state afterwards', async () => {
   await clear();
-  const at = 1_000_000;
+  // Expiry is rounded up to a whole minute: this window ends exactly on one (1,020 s).
+  const at = 1_019_000;
   for (let i = 0; i < 30; i++) await t.store.consume({ key: baseKey('sweep', `s${i}`), policies: [short], cost: 1, mode: 'consume', nowMs: at });
   for (let i = 0; i < 3; i++) await t.store.consume({ key: baseKey('sweep', `l${i}`), policies: [long], cost: 1, mode: 'consume', nowMs: at });
   // The fixed window expires exactly one window after its start.
@@ -38,12 +39,12 @@ test('sweep skips rows a decision holds locked instead of waiting for them', asy
   try {
     await holder.query('BEGIN');
     await holder.query(`SELECT 1 FROM ${t.store.names.qualifiedTable} WHERE key = $1 FOR UPDATE`, [`${key}:${short.id}`]);
-    expect(await t.store.sweep({ nowMs: 10_000 })).toBe(0);
+    expect(await t.store.sweep({ nowMs: 60_000 })).toBe(0);
     await holder.query('ROLLBACK');
   } finally {
     holder.release();
   }
-  expect(await t.store.sweep({ nowMs: 10_000 })).toBe(1);
+  expect(await t.store.sweep({ nowMs: 60_000 })).toBe(1);
 });
 
 test('the sweep function works on its own, as pg_cron would call it', async () => {
@@ -68,13 +69,21 @@ test('the background timer sweeps expired rows on the database clock', async () 
   }
 });
 
-test('expires_at is the state expiry rounded up to a whole second (late, never early)', async () => {
+test('expires_at is the state expiry rounded up to a whole minute (late, never early)', async () => {
   await clear();
   const policy = tokenBucket({ capacity: 5, refillPerSecond: 3 });
   await t.store.consume({ key: baseKey('round', 'a'), policies: [policy], cost: 2, mode: 'consume', nowMs: 1_000.5 });
-  const { rows } = await t.pool.query(`SELECT time_us::text AS tat, expires_at::text AS expires FROM ${t.store.names.qualifiedTable}`);
-  // tat = now + 2 × 333,334 us = 1,000,500 + 666,668 = 1,667,168 us.
-  expect(rows).toEqual([{ tat: '1667168', expires: '2000000' }]);
-  expect(await t.store.sweep({ nowMs: 1_999.999 })).toBe(0);
-  expect(await t.store.sweep({ nowMs: 2_000 })).toBe(1);
+  // Two policies go through the decision function, which rounds the same way.
+  const two = [policy, fixedWindow({ limit: 5, window: 61_000 })];
+  await t.store.consume({ key: baseKey('round', 'b'), policies: two, cost: 1, mode: 'consume', nowMs: 1_000 });
+  const { rows } = await t.pool.query(`SELECT time_us::text AS state, expires_at::text AS expires FROM ${t.store.names.qualifiedTable} ORDER BY key`);
+  // tat = now + 2 × 333,334 us = 1,000,500 + 666,668 = 1,667,168 us; the window ends at 62 s.
+  expect(rows).toEqual([
+    { state: '1667168', expires: '60000000' },
+    { state: '1000000', expires: '120000000' },
+    { state: '1333334', expires: '60000000' },
+  ]);
+  expect(await t.store.sweep({ nowMs: 59_999.999 })).toBe(0);
+  expect(await t.store.sweep({ nowMs: 60_000 })).toBe(2);
+  expect(await t.store.sweep({ nowMs: 120_000 })).toBe(1);
 });

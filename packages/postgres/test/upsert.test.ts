@@ -63,14 +63,31 @@ test.each(UPSERT_POLICIES.map((policy) => [policy.algorithm, policy] as const))(
   },
 );
 
-test('expiry is rounded up to a whole second, so a busy key updates without touching the index (HOT)', async () => {
+test('expiry is rounded up to a whole minute, so a busy key updates without touching the index (HOT)', async () => {
   const policy = fixedWindow({ limit: 1_000, window: 1_500 });
   const key = baseKey('expiry', 'a');
   await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 10_000.25 });
   const first = await stateRow(key + ':' + policy.id);
-  expect(first).toMatchObject({ time_us: '10000250', units: '1', expires_at: '12000000' });
+  expect(first).toMatchObject({ time_us: '10000250', units: '1', expires_at: '60000000' });
   await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 10_900 });
   expect(await stateRow(key + ':' + policy.id)).toEqual({ ...first, units: '2' });
+  // A new window later in the same minute keeps the expiry too; the next minute moves it.
+  await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 58_000 });
+  expect(await stateRow(key + ':' + policy.id)).toEqual({ ...first, time_us: '58000000', units: '1' });
+  await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs: 59_600 });
+  expect(await stateRow(key + ':' + policy.id)).toMatchObject({ time_us: '59600000', units: '1', expires_at: '120000000' });
+});
+
+test('a token bucket keeps its expiry while its tat stays within the minute', async () => {
+  const policy = tokenBucket({ capacity: 10, refillPerSecond: 1 });
+  const key = baseKey('expiry', 'tb');
+  const expiries = [];
+  for (const nowMs of [1_000, 20_000, 55_000, 59_500]) {
+    await t.store.consume({ key, policies: [policy], cost: 1, mode: 'consume', nowMs });
+    expiries.push((await stateRow(key + ':' + policy.id))!.expires_at);
+  }
+  // tat = now + 1 s each time: 2 s, 21 s, 56 s, then 60.5 s (past the minute).
+  expect(expiries).toEqual(['60000000', '60000000', '60000000', '120000000']);
 });
 
 test('the other algorithms keep the decision function (sliding window still decides)', async () => {

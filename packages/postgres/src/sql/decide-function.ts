@@ -1,5 +1,6 @@
 import { ALGORITHM_CODES, MODE_CODES, NEVER, RESULT_FIELDS } from '@sluice/core';
 import { CLOCK_MICROS } from './clock.js';
+import { expiryFromAny } from './expiry.js';
 import type { ObjectNames } from './names.js';
 
 /**
@@ -342,10 +343,9 @@ BEGIN
     END IF;
     v_results := v_results || ARRAY[CASE WHEN v_allowed THEN 1 ELSE 0 END, v_remaining, v_reset, v_retry, v_delay]::float8[];
     v_uncharged := v_uncharged || ARRAY[v_peek_remaining, v_peek_reset];
-    -- Expiry is garbage collection only, so it may be late: rounded up to a whole second, it
-    -- changes at most once a second per key, and most updates of a busy key leave the
-    -- indexed column alone (a HOT update: no new index entries).
-    v_expires := v_expires + 999999 - (((v_expires + 999999) % 1000000) + 1000000) % 1000000;
+    -- Expiry is garbage collection only, so it may be late: rounded up (sql/expiry.ts), most
+    -- updates of a busy key leave the indexed column alone (a HOT update: no new index entries).
+    v_expires := ${expiryFromAny('v_expires')};
     -- decided_us (last) is the upsert's bookkeeping (sql/upsert.ts): the UPDATE below leaves it alone.
     v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires, NULL)::${table};
   END LOOP;

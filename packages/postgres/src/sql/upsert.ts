@@ -1,5 +1,6 @@
 import type { Policy } from '@sluice/core';
-import { microsSinceEpoch } from './clock.js';
+import { nowRow } from './clock.js';
+import { expiryFromNonNegative } from './expiry.js';
 import type { ObjectNames } from './names.js';
 
 /**
@@ -18,7 +19,9 @@ import type { ObjectNames } from './names.js';
  *   the clock reading, as `-1 - now` when the request was denied. RETURNING computes the
  *   figures (RESULT_FIELD order, µs) from the state, `decided_us` and the cost.
  *
- * Arithmetic mirrors the decision function (decide-function.ts) line for line, in bigint µs.
+ * The arithmetic is the decision function's (decide-function.ts), in bigint µs. Cost on the
+ * server is mostly plan nodes and repeated expressions: the clock is converted once in a
+ * fenced row (nowRow), and the rest are plain bigint comparisons the planner inlines.
  */
 
 /** The algorithms with a single-statement path. */
@@ -26,20 +29,12 @@ export function hasUpsert(policy: Policy): boolean {
   return policy.algorithm === 'fixed-window' || policy.algorithm === 'token-bucket' || policy.algorithm === 'leaky-bucket';
 }
 
-/**
- * $3, or one database clock reading in µs: the fenced inner query reads the clock once, and
- * this shape adds no InitPlan (the store's CPU per decision is mostly plan nodes).
- */
-const NOW = `(SELECT coalesce($3::bigint, ${microsSinceEpoch('c.ts')}) AS now FROM (SELECT clock_timestamp() AS ts OFFSET 0) c)`;
-
-/** Expiry rounded up to a whole second: it changes at most once a second per key, so most updates are HOT. */
-function wholeSecond(us: string): string {
-  return `((${us}) + 999999 - ((((${us}) + 999999) % 1000000) + 1000000) % 1000000)`;
-}
+/** $3, or one database clock reading in µs, converted once (see nowRow). */
+const NOW = nowRow('$3::bigint');
 
 /** `decided_us` for a decision at `now`: the reading itself when allowed, `-1 - now` when denied. */
 function decided(allowed: string): string {
-  return `CASE WHEN ${allowed} THEN f.now ELSE -1 - f.now END`;
+  return `CASE WHEN ${allowed} THEN n.now ELSE -1 - n.now END`;
 }
 
 /** The figures as float8 (exact: every figure is far below 2^53), which pg parses without BigInt. */
@@ -58,19 +53,18 @@ export function upsertSql(names: ObjectNames, policy: Policy): string {
     const span = `${'windowUs' in policy ? policy.windowUs : 0}::bigint`;
     // fixed window: the window starts with the first request after the last one ended.
     // Denied means the window is live and full: the stored state is what a peek reads.
+    // Live and admitted keeps expires_at: every writer set it to at least time_us + span.
+    // A NULL comparison (no time_us) reads as "not live", as in the decision function.
+    const live = `n.now < s.time_us + ${span}`;
     const reset = `s.time_us + ${span} - (${now})`;
     return `INSERT INTO ${table} AS s (key, time_us, units, expires_at, decided_us)
-SELECT $1::text, n.now, $2::bigint, ${wholeSecond(`n.now + ${span}`)}, n.now FROM ${NOW} n
+SELECT $1::text, n.now, $2::bigint, ${expiryFromNonNegative(`n.now + ${span}`)}, n.now FROM ${NOW} n
 ON CONFLICT (key) DO UPDATE SET (time_us, units, expires_at, decided_us) = (
-  SELECT CASE WHEN f.allowed THEN f.start ELSE s.time_us END,
-         CASE WHEN f.allowed THEN f.used + $2::bigint ELSE s.units END,
-         CASE WHEN f.allowed THEN ${wholeSecond(`f.start + ${span}`)} ELSE s.expires_at END,
-         ${decided('f.allowed')}
-    FROM (SELECT w.now, w.start, w.used, $2::bigint <= ${limit} - w.used AS allowed
-            FROM (SELECT n.now,
-                         CASE WHEN n.now < s.time_us + ${span} THEN s.time_us ELSE n.now END AS start,
-                         CASE WHEN n.now < s.time_us + ${span} THEN s.units ELSE 0 END AS used
-                    FROM ${NOW} n) w) f)
+  SELECT CASE WHEN ${live} THEN s.time_us ELSE n.now END,
+         CASE WHEN ${live} THEN CASE WHEN $2::bigint <= ${limit} - s.units THEN s.units + $2::bigint ELSE s.units END ELSE $2::bigint END,
+         CASE WHEN ${live} THEN s.expires_at ELSE ${expiryFromNonNegative(`n.now + ${span}`)} END,
+         CASE WHEN ${live} AND $2::bigint > ${limit} - s.units THEN -1 - n.now ELSE n.now END
+    FROM ${NOW} n)
 RETURNING ${figures(`CASE WHEN ${admitted} THEN 1 ELSE 0 END`, `${limit} - s.units`, reset, `CASE WHEN ${admitted} THEN 0 ELSE ${reset} END`, '0')}`;
   }
   // token and leaky bucket (GCRA): the state is the theoretical arrival time (tat)
@@ -81,15 +75,16 @@ RETURNING ${figures(`CASE WHEN ${admitted} THEN 1 ELSE 0 END`, `${limit} - s.uni
   // floor division, >= 0 even if the clock stepped back (a denial's tat may lie beyond now + full)
   const left = `(${full} - (s.time_us - (${now})))`;
   const remaining = `GREATEST(0, (${left} - (((${left} % ${interval}) + ${interval}) % ${interval})) / ${interval})`;
+  // base = max(tat, now); the next tat = base + cost * interval (GREATEST skips a NULL tat)
+  const tat = `GREATEST(s.time_us, n.now) + $2::bigint * ${interval}`;
+  const allowed = `${tat} - n.now <= ${full}`;
   return `INSERT INTO ${table} AS s (key, time_us, expires_at, decided_us)
-SELECT $1::text, n.now + $2::bigint * ${interval}, ${wholeSecond(`n.now + $2::bigint * ${interval}`)}, n.now FROM ${NOW} n
+SELECT $1::text, n.now + $2::bigint * ${interval}, ${expiryFromNonNegative(`n.now + $2::bigint * ${interval}`)}, n.now FROM ${NOW} n
 ON CONFLICT (key) DO UPDATE SET (time_us, expires_at, decided_us) = (
-  SELECT CASE WHEN f.allowed THEN f.base + $2::bigint * ${interval} ELSE s.time_us END,
-         CASE WHEN f.allowed THEN ${wholeSecond(`f.base + $2::bigint * ${interval}`)} ELSE s.expires_at END,
-         ${decided('f.allowed')}
-    FROM (SELECT w.now, w.base, w.base + $2::bigint * ${interval} - w.now <= ${full} AS allowed
-            FROM (SELECT n.now, CASE WHEN s.time_us >= n.now THEN s.time_us ELSE n.now END AS base
-                    FROM ${NOW} n) w) f)
+  SELECT CASE WHEN ${allowed} THEN ${tat} ELSE s.time_us END,
+         CASE WHEN ${allowed} THEN ${expiryFromNonNegative(tat)} ELSE s.expires_at END,
+         ${decided(allowed)}
+    FROM ${NOW} n)
 RETURNING ${figures(
     `CASE WHEN ${admitted} THEN 1 ELSE 0 END`,
     remaining,
