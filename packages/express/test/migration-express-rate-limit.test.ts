@@ -119,6 +119,25 @@ describe('express-rate-limit -> Sluice: keeping what clients already read', () =
     expect(reset).toBeLessThanOrEqual(Math.ceil(now) + 61);
   });
 
+  test('resetKey(key) -> middleware.limiter.reset(key), with the default key from clientIpKey(req.ip, 64)', async () => {
+    const limit = rateLimit({ policies: [fixedWindow({ limit: 1, window: '1m' })] });
+    const app = express();
+    app.post('/forgive', async (req, res) => {
+      await limit.limiter!.reset(clientIpKey(req.ip!, 64));
+      res.json({});
+    });
+    app.use(limit);
+    app.get('/', (_req, res) => {
+      res.json({});
+    });
+    const server = await listen(app);
+    servers.push(server);
+    expect((await request(server).get('/')).status).toBe(200);
+    expect((await request(server).get('/')).status).toBe(429);
+    await request(server).post('/forgive').expect(200);
+    expect((await request(server).get('/')).status).toBe(200);
+  });
+
   test('ipv6Subnet: 56 groups IPv6 clients as express-rate-limit does by default (Sluice: /64)', () => {
     const address = '2001:db8:1:2:3:4:5:6';
     expect(clientIpKey(address, 56)).toBe(ipKeyGenerator(address, 56));
