@@ -1,4 +1,4 @@
-import { baseKey, type Mode, type Policy, type PolicyResult, type Store, type StoreRequest } from '@sluice/core';
+import { baseKey, type Policy, type PolicyResult, type Store, type StoreMode, type StoreRequest } from '@sluice/core';
 import type { ConformanceOptions } from './options.js';
 
 /** Day-aligned epoch (ms) the fake clock starts from, so aligned windows start at offset 0. */
@@ -14,7 +14,8 @@ export interface SuiteContext {
   freshNamespace(): string;
   /** A base key no other test uses. */
   freshKey(label?: string): string;
-  call(key: string, policies: readonly Policy[], atMs: number, cost?: number, mode?: Mode): Promise<PolicyResult[]>;
+  /** One store call at T0 + atMs; `lease`: the lease id (concurrency policies). */
+  call(key: string, policies: readonly Policy[], atMs: number, cost?: number, mode?: StoreMode, lease?: string): Promise<PolicyResult[]>;
 }
 
 export function createContext(options: ConformanceOptions, getStore: () => Store): SuiteContext {
@@ -29,8 +30,9 @@ export function createContext(options: ConformanceOptions, getStore: () => Store
     freshKey(label = 'k') {
       return baseKey(this.freshNamespace(), label);
     },
-    async call(key, policies, atMs, cost = 1, mode = 'consume') {
+    async call(key, policies, atMs, cost = 1, mode = 'consume', lease = undefined) {
       const request: StoreRequest = { key, policies, cost, mode, nowMs: T0 + atMs };
+      if (lease !== undefined) request.lease = lease;
       return [...(await getStore().consume(request))];
     },
   };

@@ -1,8 +1,9 @@
-import type { Store } from '@sluice/core';
+import type { Algorithm, RateAlgorithm, Store } from '@sluice/core';
 import { createContext } from './context.js';
 import type { ConformanceOptions } from './options.js';
 import { concurrencySuite } from './suites/concurrency.js';
 import { keyShapesSuite } from './suites/key-shapes.js';
+import { capabilitySuite, leaseSuite } from './suites/leases.js';
 import { lifecycleSuite } from './suites/lifecycle.js';
 import { randomizedSuite } from './suites/randomized.js';
 import { roundTripSuite } from './suites/round-trips.js';
@@ -20,7 +21,10 @@ export { KEY_SHAPES } from './key-shapes.js';
  * fake clock, cost, all-or-nothing, denials that change nothing, exact admission under
  * parallel calls, one round trip per decision, peek, refund, reset, key isolation,
  * key shapes (every string the limiter accepts is a distinct, working key),
- * lifecycle, and a randomized comparison against core's reference model.
+ * lifecycle, and a randomized comparison against core's reference model. With 'concurrency'
+ * among `algorithms`: leases (acquire, release, expiry after leaseMs, renew, exactness under
+ * parallel calls, all-or-nothing with rate policies, one round trip, randomized); without it,
+ * that createLimiter refuses a concurrency policy on the store.
  */
 export function runStoreConformance(options: ConformanceOptions): void {
   const { describe, beforeAll, afterAll } = options;
@@ -45,12 +49,17 @@ export function runStoreConformance(options: ConformanceOptions): void {
     if (!Array.isArray(algorithms) || algorithms.length === 0) {
       throw new Error('runStoreConformance needs `algorithms`: the algorithms to certify, e.g. ALGORITHMS from @sluice/core.');
     }
-    scenarioSuite(ctx, algorithms);
-    stateSuite(ctx, algorithms);
-    concurrencySuite(ctx, algorithms);
-    roundTripSuite(ctx, algorithms);
-    keyShapesSuite(ctx, algorithms);
-    lifecycleSuite(ctx, algorithms);
-    randomizedSuite(ctx, algorithms);
+    // The rate algorithms share every suite; the concurrency limit (leases) has its own.
+    const rate = algorithms.filter((algorithm: Algorithm): algorithm is RateAlgorithm => algorithm !== 'concurrency');
+    if (rate.length === 0) throw new Error('runStoreConformance certifies at least one rate algorithm (e.g. ALGORITHMS from @sluice/core).');
+    scenarioSuite(ctx, rate);
+    stateSuite(ctx, rate);
+    concurrencySuite(ctx, rate);
+    roundTripSuite(ctx, rate);
+    keyShapesSuite(ctx, rate);
+    lifecycleSuite(ctx, rate);
+    randomizedSuite(ctx, rate);
+    if (algorithms.includes('concurrency')) leaseSuite(ctx, rate);
+    else capabilitySuite(ctx);
   });
 }

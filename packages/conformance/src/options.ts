@@ -30,7 +30,8 @@ export interface ConformanceOptions extends TestRunner {
   /**
    * The algorithms to certify (test runners register tests before any store exists, so
    * they are named here): usually every algorithm the store declares, e.g. core's
-   * `ALGORITHMS`. The suite checks the store declares each of them.
+   * `ALGORITHMS`, or `ALL_ALGORITHMS` for a store that also keeps leases (the concurrency
+   * limit). The suite checks the store declares each of them; at least one rate algorithm.
    */
   algorithms: readonly Algorithm[];
   /** Runs of the randomized comparison against the reference model per algorithm. Default 40. */

@@ -1,10 +1,10 @@
-import { fixedWindow, leakyBucket, slidingLog, slidingWindow, tokenBucket, type Algorithm, type Policy } from '@sluice/core';
+import { fixedWindow, leakyBucket, slidingLog, slidingWindow, tokenBucket, type RateAlgorithm, type Policy } from '@sluice/core';
 
 /**
  * A policy of the given algorithm admitting `limit` at one instant and nothing more for a
  * long while (buckets refill very slowly), so counts under a frozen clock are exact.
  */
-export function policyAdmitting(algorithm: Algorithm, limit: number, name?: string): Policy {
+export function policyAdmitting(algorithm: RateAlgorithm, limit: number, name?: string): Policy {
   const named = name === undefined ? {} : { name };
   switch (algorithm) {
     case 'fixed-window':

@@ -1,10 +1,10 @@
-import { ALGORITHMS, MemoryStore } from '@sluice/core';
+import { ALL_ALGORITHMS, MemoryStore } from '@sluice/core';
 import { runStoreConformance } from '@sluice/conformance';
 
 runStoreConformance({
   name: 'MemoryStore',
   makeStore: () => new MemoryStore(),
-  algorithms: ALGORITHMS,
+  algorithms: ALL_ALGORITHMS,
   describe,
   test,
   beforeAll,

@@ -1,21 +1,48 @@
-import { ALGORITHMS, MemoryStore, type Store } from '@sluice/core';
+import { ALGORITHMS, ALL_ALGORITHMS, MemoryStore, type Algorithm, type Store } from '@sluice/core';
 import { runStoreConformance } from '@sluice/conformance';
-import { CaseFoldingStore, ChargingPeekStore, Latin1Store, NonAtomicStore, OffByOneStore, PartialChargeStore } from './support/broken-stores';
+import {
+  CaseFoldingStore,
+  ChargingPeekStore,
+  IgnoredReleaseStore,
+  Latin1Store,
+  NonAtomicStore,
+  OffByOneStore,
+  PartialChargeStore,
+  UnchargedLeaseStore,
+} from './support/broken-stores';
 import { collectingRunner, type Outcome } from './support/collecting-runner';
 
-async function outcomesFor(makeStore: () => Store): Promise<Outcome[]> {
+async function outcomesFor(makeStore: () => Store, algorithms: readonly Algorithm[] = ALGORITHMS): Promise<Outcome[]> {
   const runner = collectingRunner();
-  runStoreConformance({ name: 'under test', makeStore, algorithms: ALGORITHMS, randomRuns: 15, ...runner });
+  runStoreConformance({ name: 'under test', makeStore, algorithms, randomRuns: 15, ...runner });
   return runner.run();
 }
 
 const failed = (outcomes: Outcome[]) => outcomes.filter((o) => o.error !== undefined).map((o) => o.name);
 
 describe('the conformance suite catches broken stores', () => {
-  test('a correct store (MemoryStore) passes every test', async () => {
-    const outcomes = await outcomesFor(() => new MemoryStore());
-    expect(outcomes.length).toBeGreaterThan(40);
+  test('a correct store (MemoryStore) passes every test, with and without the concurrency limit certified', async () => {
+    const outcomes = await outcomesFor(() => new MemoryStore(), ALL_ALGORITHMS);
+    expect(outcomes.filter((o) => o.name.includes('concurrency:')).length).toBeGreaterThan(5);
     expect(failed(outcomes)).toEqual([]);
+    const rateOnly = await outcomesFor(() => new MemoryStore());
+    expect(rateOnly.length).toBeGreaterThan(40);
+    expect(failed(rateOnly)).toEqual([]);
+  });
+
+  test('a store that ignores release, or that takes a lease without counting it, fails the lease scenarios', async () => {
+    const ignored = failed(await outcomesFor(() => new IgnoredReleaseStore(), ALL_ALGORITHMS));
+    expect(ignored).toContainEqual(expect.stringContaining('concurrency: release gives the units back'));
+    expect(ignored).toContainEqual(expect.stringContaining('randomized: concurrency'));
+    const uncharged = failed(await outcomesFor(() => new UnchargedLeaseStore(), ALL_ALGORITHMS));
+    expect(uncharged).toContainEqual(expect.stringContaining('parallel acquisitions hold a lease'));
+  });
+
+  test('a store that does not declare concurrency is refused for it by createLimiter', async () => {
+    const outcomes = await outcomesFor(() => new OffByOneStore());
+    const capability = outcomes.find((o) => o.name.includes('concurrency (not certified)'));
+    expect(capability).toBeDefined();
+    expect(capability!.error).toBeUndefined();
   });
 
   test('an off-by-one store fails the scenario tables, the parallel test and the randomized comparison', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Algorithm, Policy } from '@sluice/core';
+import type { RateAlgorithm, Policy } from '@sluice/core';
 import { countAllowed } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
 import { policyAdmitting } from '../policies-for.js';
@@ -7,7 +7,7 @@ import { policyAdmitting } from '../policies-for.js';
 const LIMIT = 50;
 
 /** Many calls in flight on one key at one instant: exactly the limit passes, never more. */
-export function concurrencySuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function concurrencySuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs } = ctx.options;
   const calls = ctx.options.parallelCalls ?? 200;
 
@@ -26,7 +26,7 @@ export function concurrencySuite(ctx: SuiteContext, algorithms: readonly Algorit
   }
 
   if (algorithms.length >= 2) {
-    const [first, second] = algorithms as [Algorithm, Algorithm];
+    const [first, second] = algorithms as [RateAlgorithm, RateAlgorithm];
     test(
       `${first} + ${second}: parallel calls admit exactly the tighter limit`,
       async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createLimiter, ErrorCodes, type Algorithm, type Decision, type Limiter, type StoreError } from '@sluice/core';
+import { createLimiter, ErrorCodes, type RateAlgorithm, type Decision, type Limiter, type StoreError } from '@sluice/core';
 import { T0, type SuiteContext } from '../context.js';
 import { KEY_SHAPES } from '../key-shapes.js';
 import { policyAdmitting } from '../policies-for.js';
@@ -17,7 +17,7 @@ interface Probe {
  * algorithm. `onStoreError: 'deny'` so a store that chokes on a key can never look like an
  * admitted request; failures are also collected through `onError`.
  */
-export function keyShapesSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function keyShapesSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs } = ctx.options;
 
   function probe(): Probe {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { ALGORITHMS, type Algorithm } from '@sluice/core';
+import { ALL_ALGORITHMS, type RateAlgorithm } from '@sluice/core';
 import type { SuiteContext } from '../context.js';
 import { policyAdmitting } from '../policies-for.js';
 
-export function lifecycleSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function lifecycleSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs, makeStore } = ctx.options;
   const close = ctx.options.closeStore ?? ((store) => store.close?.());
 
@@ -11,7 +11,7 @@ export function lifecycleSuite(ctx: SuiteContext, algorithms: readonly Algorithm
     'declares every certified algorithm and only known ones',
     async () => {
       const declared = ctx.store().algorithms;
-      for (const algorithm of declared) assert.ok(ALGORITHMS.includes(algorithm), `unknown algorithm ${algorithm}`);
+      for (const algorithm of declared) assert.ok(ALL_ALGORITHMS.includes(algorithm), `unknown algorithm ${algorithm}`);
       for (const algorithm of algorithms) assert.ok(declared.includes(algorithm), `the store does not declare ${algorithm}`);
     },
     timeoutMs,

@@ -7,7 +7,7 @@ import {
   slidingLog,
   slidingWindow,
   tokenBucket,
-  type Algorithm,
+  type RateAlgorithm,
   type Mode,
   type Policy,
 } from '@sluice/core';
@@ -15,7 +15,7 @@ import { T0, type SuiteContext } from '../context.js';
 import { ReferenceStore } from '../reference-store.js';
 
 interface PolicySpec {
-  algorithm: Algorithm;
+  algorithm: RateAlgorithm;
   limit: number;
   windowMs: number;
   rate: number;
@@ -60,7 +60,7 @@ const operation: fc.Arbitrary<Operation> = fc.record({
   ),
 });
 
-function policySpec(algorithms: readonly Algorithm[]): fc.Arbitrary<PolicySpec> {
+function policySpec(algorithms: readonly RateAlgorithm[]): fc.Arbitrary<PolicySpec> {
   return fc.record({
     algorithm: fc.constantFrom(...algorithms),
     limit: fc.integer({ min: 1, max: 6 }),
@@ -70,10 +70,10 @@ function policySpec(algorithms: readonly Algorithm[]): fc.Arbitrary<PolicySpec> 
 }
 
 /** Random operation sequences, store vs core's reference model, result by result. */
-export function randomizedSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function randomizedSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs } = ctx.options;
   const numRuns = ctx.options.randomRuns ?? 40;
-  const groups: (readonly Algorithm[])[] = algorithms.map((algorithm) => [algorithm]);
+  const groups: (readonly RateAlgorithm[])[] = algorithms.map((algorithm) => [algorithm]);
   if (algorithms.length > 1) groups.push(algorithms);
 
   for (const group of groups) {

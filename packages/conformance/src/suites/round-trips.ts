@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Algorithm, Mode } from '@sluice/core';
+import type { RateAlgorithm, Mode } from '@sluice/core';
 import type { SuiteContext } from '../context.js';
 import { policyAdmitting } from '../policies-for.js';
 
 /** One decision, however many policies, is one round trip (or one synchronous section). */
-export function roundTripSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function roundTripSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs, roundTrips } = ctx.options;
   const policies = algorithms.slice(0, 3).map((algorithm, index) => policyAdmitting(algorithm, 5 + index, `p${index}`));
   const modes: Mode[] = ['consume', 'peek', 'refund'];

@@ -1,12 +1,12 @@
-import { baseKey, type Algorithm } from '@sluice/core';
+import { baseKey, type Algorithm, type RateAlgorithm } from '@sluice/core';
 import { assertResults } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
 import { SCENARIOS } from '../scenarios.js';
 
-export function scenarioSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function scenarioSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs } = ctx.options;
   for (const scenario of SCENARIOS) {
-    if (!scenario.needs.every((algorithm) => algorithms.includes(algorithm))) continue;
+    if (!scenario.needs.every((algorithm) => (algorithms as readonly Algorithm[]).includes(algorithm))) continue;
     test(
       scenario.title,
       async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Algorithm } from '@sluice/core';
+import type { RateAlgorithm } from '@sluice/core';
 import { assertResults } from '../assertions.js';
 import type { SuiteContext } from '../context.js';
 import { policyAdmitting } from '../policies-for.js';
 
 /** Denials leave state untouched, peek never charges, reset and key isolation. */
-export function stateSuite(ctx: SuiteContext, algorithms: readonly Algorithm[]): void {
+export function stateSuite(ctx: SuiteContext, algorithms: readonly RateAlgorithm[]): void {
   const { test, timeoutMs } = ctx.options;
   for (const algorithm of algorithms) {
     test(

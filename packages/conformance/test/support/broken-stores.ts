@@ -1,5 +1,6 @@
 import {
   ALGORITHMS,
+  ALL_ALGORITHMS,
   decide,
   MemoryStore,
   msToMicros,
@@ -101,6 +102,35 @@ export class Latin1Store implements Store {
   consume(request: StoreRequest): PolicyResult[] {
     if (/[^\u0000-\u00ff]/.test(request.key)) throw new StoreError('character not in Latin-1');
     return this.inner.consume(request);
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
+
+/** Answers a lease release without giving the lease back (the units stay held until leaseMs). */
+export class IgnoredReleaseStore implements Store {
+  readonly algorithms = ALL_ALGORITHMS;
+  private readonly inner = new MemoryStore();
+
+  consume(request: StoreRequest): PolicyResult[] {
+    if (request.mode !== 'release') return this.inner.consume(request);
+    return this.inner.consume({ ...request, mode: 'peek' }).map((r) => ({ ...r, allowed: true }));
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
+  }
+}
+
+/** Admits a lease whenever one unit is free but records only every other one: over-admits. */
+export class UnchargedLeaseStore implements Store {
+  readonly algorithms = ALL_ALGORITHMS;
+  private readonly inner = new MemoryStore();
+  private taken = 0;
+
+  consume(request: StoreRequest): PolicyResult[] {
+    if (request.mode !== 'consume' || request.lease === undefined || ++this.taken % 2 === 1) return this.inner.consume(request);
+    return this.inner.consume({ ...request, mode: 'peek' });
   }
   reset(key: string, policies: StoreRequest['policies']): void {
     this.inner.reset(key, policies);
