@@ -29,6 +29,8 @@ function readOptions(options: unknown): ReadOptions {
 
 /** Gives back what an abandoned admission charged; best effort, only where a store charged it. */
 function giveBack(limiter: Limiter, key: string, decision: Decision, cost: number | undefined): void {
+  // A concurrency lease goes back to the store that admitted (a release never touches rate policies).
+  decision.lease?.release().catch(() => undefined);
   if (decision.decidedBy !== 'store') return;
   limiter.refund(key, cost === undefined ? undefined : { cost }).catch(() => undefined);
 }
