@@ -1,4 +1,5 @@
-import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, Observable, ObservableCallback, ObservableGauge } from '@opentelemetry/api';
+import { Tally } from './tally.js';
 
 /** Instrument names, OpenTelemetry semantic-convention style (no unit or `_total` in the name). */
 export const INSTRUMENT_NAMES = Object.freeze({
@@ -29,51 +30,69 @@ export const ATTRIBUTES = Object.freeze({
   previousState: 'sluice.breaker.previous_state',
 });
 
+type CounterKey = 'decisions' | 'denials' | 'refunds' | 'degraded' | 'storeErrors' | 'breakerTransitions' | 'blockCacheHits';
+
+/** The counters' running totals, by attribute set; the SDK reads them at each collection. */
+export type Tallies = Record<CounterKey, Tally<Attributes>>;
+
 export interface Instruments {
-  decisions: Counter;
-  denials: Counter;
-  refunds: Counter;
-  degraded: Counter;
-  storeErrors: Counter;
+  tallies: Tallies;
   storeDuration: Histogram;
   breakerState: ObservableGauge;
-  breakerTransitions: Counter;
-  blockCacheHits: Counter;
   memoryStoreKeys: ObservableGauge;
+  /** Every observable instrument with its callback (for close()). */
+  callbacks: [Observable, ObservableCallback][];
 }
 
-/** Creates every instrument on `meter`; the two observable gauges get their callbacks from the caller. */
+const COUNTERS: Record<CounterKey, { unit: string; description: string }> = {
+  decisions: {
+    unit: '{decision}',
+    description: "Rate-limit decisions (consume), by limiter prefix, binding policy and outcome (allowed, denied, shaped); sluice.enforced=false: a shadow policy's outcome that was not applied.",
+  },
+  denials: {
+    unit: '{decision}',
+    description: 'Denied decisions (consume): 429s, or 503s when sluice.decided_by is failure-policy; sluice.enforced=false: shadow denials that were not applied.',
+  },
+  refunds: { unit: '{refund}', description: 'Refunds (cost given back, e.g. successful logins), by limiter prefix.' },
+  degraded: {
+    unit: '{decision}',
+    description: 'Decisions made without the primary store, by reason (store-error, timeout, breaker-open) and decided_by (fallback, failure-policy).',
+  },
+  storeErrors: { unit: '{error}', description: 'Store failures, by store (constructor name), role (store, onStoreError: the fallback store) and error code (error.type).' },
+  breakerTransitions: { unit: '{transition}', description: 'Circuit breaker state changes, by store and previous/new state.' },
+  blockCacheHits: { unit: '{hit}', description: 'Requests denied by the block cache without a store call, by limiter prefix.' },
+};
+
+/**
+ * Creates every instrument on `meter`. The counters are asynchronous (ObservableCounter): they
+ * report their tallies' cumulative totals at collection, so an event costs a Map lookup instead
+ * of the SDK hashing an attribute object. The two gauges get their callbacks from the caller.
+ */
 export function createInstruments(meter: Meter, buckets: number[]): Instruments {
-  const n = INSTRUMENT_NAMES;
+  const callbacks: [Observable, ObservableCallback][] = [];
+  const tallies = {} as Tallies;
+  for (const [key, options] of Object.entries(COUNTERS) as [CounterKey, (typeof COUNTERS)[CounterKey]][]) {
+    const tally = new Tally<Attributes>();
+    tallies[key] = tally;
+    const counter = meter.createObservableCounter(INSTRUMENT_NAMES[key], options);
+    const report: ObservableCallback = (result) => {
+      for (const { labels, value } of tally.values()) result.observe(value, labels);
+    };
+    counter.addCallback(report);
+    callbacks.push([counter, report]);
+  }
   return {
-    decisions: meter.createCounter(n.decisions, {
-      unit: '{decision}',
-      description: "Rate-limit decisions (consume), by limiter prefix, binding policy and outcome (allowed, denied, shaped); sluice.enforced=false: a shadow policy's outcome that was not applied.",
-    }),
-    denials: meter.createCounter(n.denials, {
-      unit: '{decision}',
-      description: 'Denied decisions (consume): 429s, or 503s when sluice.decided_by is failure-policy; sluice.enforced=false: shadow denials that were not applied.',
-    }),
-    refunds: meter.createCounter(n.refunds, { unit: '{refund}', description: 'Refunds (cost given back, e.g. successful logins), by limiter prefix.' }),
-    degraded: meter.createCounter(n.degraded, {
-      unit: '{decision}',
-      description: 'Decisions made without the primary store, by reason (store-error, timeout, breaker-open) and decided_by (fallback, failure-policy).',
-    }),
-    storeErrors: meter.createCounter(n.storeErrors, {
-      unit: '{error}',
-      description: 'Store failures, by store (constructor name), role (store, onStoreError: the fallback store) and error code (error.type).',
-    }),
-    storeDuration: meter.createHistogram(n.storeDuration, {
+    tallies,
+    callbacks,
+    storeDuration: meter.createHistogram(INSTRUMENT_NAMES.storeDuration, {
       unit: 's',
       description: 'Time asynchronous stores took to decide (timeouts included).',
       advice: { explicitBucketBoundaries: buckets },
     }),
-    breakerState: meter.createObservableGauge(n.breakerState, {
+    breakerState: meter.createObservableGauge(INSTRUMENT_NAMES.breakerState, {
       unit: '1',
       description: 'Circuit breaker state per observed store: 1 for the current sluice.breaker.state (closed, half-open, open), 0 for the others.',
     }),
-    breakerTransitions: meter.createCounter(n.breakerTransitions, { unit: '{transition}', description: 'Circuit breaker state changes, by store and previous/new state.' }),
-    blockCacheHits: meter.createCounter(n.blockCacheHits, { unit: '{hit}', description: 'Requests denied by the block cache without a store call, by limiter prefix.' }),
-    memoryStoreKeys: meter.createObservableGauge(n.memoryStoreKeys, { unit: '{key}', description: 'States held by an observed memory store (client key x policy).' }),
+    memoryStoreKeys: meter.createObservableGauge(INSTRUMENT_NAMES.memoryStoreKeys, { unit: '{key}', description: 'States held by an observed memory store (client key x policy).' }),
   };
 }

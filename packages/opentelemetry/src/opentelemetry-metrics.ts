@@ -21,7 +21,7 @@ export interface OpenTelemetryMetrics {
    * already observed.
    */
   observeStore(store: Store, name: string): () => void;
-  /** Stops observing every limiter and store and removes the observable gauges' callbacks. */
+  /** Stops observing every limiter and store and removes the instruments' callbacks (nothing more is reported). */
   close(): void;
 }
 
@@ -52,33 +52,45 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
   };
   m.breakerState.addCallback(observeBreakers);
   m.memoryStoreKeys.addCallback(observeKeys);
+  m.callbacks.push([m.breakerState, observeBreakers], [m.memoryStoreKeys, observeKeys]);
 
+  const t = m.tallies;
   const sink: EventSink = {
     decision(event) {
-      if (event.storeLatencyMs > 0) m.storeDuration.record(event.storeLatencyMs / 1000, { [A.limiter]: event.prefix });
+      const limiter = event.prefix;
+      if (event.storeLatencyMs > 0) m.storeDuration.record(event.storeLatencyMs / 1000, { [A.limiter]: limiter });
       if (event.mode === 'refund') {
-        m.refunds.add(1, { [A.limiter]: event.prefix });
+        if (!t.refunds.increment(limiter, '', '', '')) t.refunds.create(limiter, '', '', '', { [A.limiter]: limiter });
         return;
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
       const policy = bindingPolicy(event);
-      m.decisions.add(1, { [A.limiter]: event.prefix, [A.policy]: policy, [A.outcome]: event.outcome, [A.enforced]: event.enforced });
-      if (event.outcome === 'denied') {
-        m.denials.add(1, { [A.limiter]: event.prefix, [A.policy]: policy, [A.enforced]: event.enforced, [A.decidedBy]: event.decision.decidedBy });
+      const { outcome, enforced } = event;
+      const enforcedKey = enforced ? 'true' : 'false';
+      if (!t.decisions.increment(limiter, policy, enforcedKey, outcome)) {
+        t.decisions.create(limiter, policy, enforcedKey, outcome, { [A.limiter]: limiter, [A.policy]: policy, [A.outcome]: outcome, [A.enforced]: enforced });
+      }
+      if (outcome !== 'denied') return;
+      const decidedBy = event.decision.decidedBy;
+      if (!t.denials.increment(limiter, policy, enforcedKey, decidedBy)) {
+        t.denials.create(limiter, policy, enforcedKey, decidedBy, { [A.limiter]: limiter, [A.policy]: policy, [A.enforced]: enforced, [A.decidedBy]: decidedBy });
       }
     },
-    degraded(event) {
-      m.degraded.add(1, { [A.limiter]: event.prefix, [A.reason]: event.reason, [A.decidedBy]: event.decidedBy });
+    degraded({ prefix: limiter, reason, decidedBy }) {
+      if (!t.degraded.increment(limiter, reason, decidedBy, '')) t.degraded.create(limiter, reason, decidedBy, '', { [A.limiter]: limiter, [A.reason]: reason, [A.decidedBy]: decidedBy });
     },
-    storeError(event) {
-      m.storeErrors.add(1, { [A.limiter]: event.prefix, [A.store]: event.store, [A.role]: event.role, [A.errorType]: event.error.code });
+    storeError({ prefix: limiter, store, role, error }) {
+      const { code } = error;
+      if (!t.storeErrors.increment(limiter, store, role, code)) {
+        t.storeErrors.create(limiter, store, role, code, { [A.limiter]: limiter, [A.store]: store, [A.role]: role, [A.errorType]: code });
+      }
     },
-    breaker(event, store) {
-      m.breakerTransitions.add(1, { [A.store]: store, [A.previousState]: event.from, [A.state]: event.to });
+    breaker({ from, to }, store) {
+      if (!t.breakerTransitions.increment(store, from, to, '')) t.breakerTransitions.create(store, from, to, '', { [A.store]: store, [A.previousState]: from, [A.state]: to });
     },
-    blockCacheHit(event) {
-      m.blockCacheHits.add(1, { [A.limiter]: event.prefix });
+    blockCacheHit({ prefix: limiter }) {
+      if (!t.blockCacheHits.increment(limiter, '', '', '')) t.blockCacheHits.create(limiter, '', '', '', { [A.limiter]: limiter });
     },
   };
   const sources = new ObservedSources(sink, stores);
@@ -88,8 +100,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
     observeStore: (store, name) => stores.add(store, name),
     close() {
       sources.close();
-      m.breakerState.removeCallback(observeBreakers);
-      m.memoryStoreKeys.removeCallback(observeKeys);
+      for (const [instrument, callback] of m.callbacks) instrument.removeCallback(callback);
     },
   };
 }

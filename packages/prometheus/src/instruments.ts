@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '@sluice/core';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 import type { ResolvedPrometheusOptions } from './options.js';
+import { Tally } from './tally.js';
 
 /** Metric names without the prefix ('sluice_' by default). */
 export const METRIC_NAMES = Object.freeze({
@@ -16,27 +17,44 @@ export const METRIC_NAMES = Object.freeze({
   memoryStoreKeys: 'memory_store_keys',
 });
 
-type Labels<N extends string> = readonly N[];
-const DECISION_LABELS: Labels<'limiter' | 'policy' | 'outcome' | 'enforced'> = ['limiter', 'policy', 'outcome', 'enforced'];
-const DENIAL_LABELS: Labels<'limiter' | 'policy' | 'enforced' | 'decided_by'> = ['limiter', 'policy', 'enforced', 'decided_by'];
+type Labels = LabelValues<string>;
+type CounterKey = 'decisions' | 'denials' | 'refunds' | 'degraded' | 'storeErrors' | 'breakerTransitions' | 'blockCacheHits';
+
+/** The counters' running totals, by label set; prom-client reads them at each scrape. */
+export type Tallies = Record<CounterKey, Tally<Labels>>;
 
 export interface Instruments {
-  decisions: Counter<'limiter' | 'policy' | 'outcome' | 'enforced'>;
-  denials: Counter<'limiter' | 'policy' | 'enforced' | 'decided_by'>;
-  refunds: Counter<'limiter'>;
-  degraded: Counter<'limiter' | 'reason' | 'decided_by'>;
-  storeErrors: Counter<'limiter' | 'store' | 'role' | 'code'>;
+  tallies: Tallies;
   storeDuration: Histogram<'limiter'>;
-  breakerState: Gauge<'store' | 'state'>;
-  breakerTransitions: Counter<'store' | 'from' | 'to'>;
-  blockCacheHits: Counter<'limiter'>;
-  memoryStoreKeys: Gauge<'store'>;
 }
 
+const COUNTERS: Record<CounterKey, { help: string; labelNames: readonly string[] }> = {
+  decisions: {
+    help: "Rate-limit decisions (consume), by limiter prefix, binding policy and outcome (allowed, denied, shaped); enforced=false: a shadow policy's outcome that was not applied.",
+    labelNames: ['limiter', 'policy', 'outcome', 'enforced'],
+  },
+  denials: {
+    help: 'Denied decisions (consume): 429s, or 503s when decided_by="failure-policy"; enforced=false: shadow denials that were not applied.',
+    labelNames: ['limiter', 'policy', 'enforced', 'decided_by'],
+  },
+  refunds: { help: 'Refunds (cost given back, e.g. successful logins), by limiter prefix.', labelNames: ['limiter'] },
+  degraded: {
+    help: 'Decisions made without the primary store, by reason (store-error, timeout, breaker-open) and decided_by (fallback, failure-policy).',
+    labelNames: ['limiter', 'reason', 'decided_by'],
+  },
+  storeErrors: {
+    help: 'Store failures, by store (constructor name), role (store, onStoreError: the fallback store) and error code.',
+    labelNames: ['limiter', 'store', 'role', 'code'],
+  },
+  breakerTransitions: { help: 'Circuit breaker state changes, by store and from/to state.', labelNames: ['store', 'from', 'to'] },
+  blockCacheHits: { help: 'Requests denied by the block cache without a store call, by limiter prefix.', labelNames: ['limiter'] },
+};
+
 /**
- * Creates and registers every metric. `collectBreaker` and `collectKeys` fill the two gauges at
- * scrape time. Throws InvalidOptionError (option `registry`) when the registry already holds one
- * of the names (one prometheusMetrics per registry and prefix: share it between limiters).
+ * Creates and registers every metric. Counters publish their tallies when scraped;
+ * `collectBreaker` and `collectKeys` fill the two gauges then. Throws InvalidOptionError (option
+ * `registry`) when the registry already holds one of the names (one prometheusMetrics per
+ * registry and prefix: share it between limiters).
  */
 export function createInstruments(
   { registry, prefix, buckets }: ResolvedPrometheusOptions,
@@ -45,71 +63,47 @@ export function createInstruments(
 ): Instruments {
   for (const name of Object.values(METRIC_NAMES)) assertFree(registry, prefix + name);
   const registers = [registry];
-  const name = (key: keyof typeof METRIC_NAMES): string => prefix + METRIC_NAMES[key];
-  return {
-    decisions: new Counter({
-      name: name('decisions'),
-      help: "Rate-limit decisions (consume), by limiter prefix, binding policy and outcome (allowed, denied, shaped); enforced=false: a shadow policy's outcome that was not applied.",
-      labelNames: DECISION_LABELS,
-      registers,
-    }),
-    denials: new Counter({
-      name: name('denials'),
-      help: 'Denied decisions (consume): 429s, or 503s when decided_by="failure-policy"; enforced=false: shadow denials that were not applied.',
-      labelNames: DENIAL_LABELS,
-      registers,
-    }),
-    refunds: new Counter({ name: name('refunds'), help: 'Refunds (cost given back, e.g. successful logins), by limiter prefix.', labelNames: ['limiter'], registers }),
-    degraded: new Counter({
-      name: name('degraded'),
-      help: 'Decisions made without the primary store, by reason (store-error, timeout, breaker-open) and decided_by (fallback, failure-policy).',
-      labelNames: ['limiter', 'reason', 'decided_by'],
-      registers,
-    }),
-    storeErrors: new Counter({
-      name: name('storeErrors'),
-      help: 'Store failures, by store (constructor name), role (store, onStoreError: the fallback store) and error code.',
-      labelNames: ['limiter', 'store', 'role', 'code'],
-      registers,
-    }),
-    storeDuration: new Histogram({
-      name: name('storeDuration'),
-      help: 'Time asynchronous stores took to decide (timeouts included), in seconds.',
-      labelNames: ['limiter'],
-      buckets,
-      registers,
-    }),
-    breakerState: new Gauge({
-      name: name('breakerState'),
-      help: "Circuit breaker state per observed store: 1 for the current state (closed, half-open, open), 0 for the others.",
-      labelNames: ['store', 'state'],
+  const tallies = {} as Tallies;
+  for (const [key, { help, labelNames }] of Object.entries(COUNTERS) as [CounterKey, (typeof COUNTERS)[CounterKey]][]) {
+    const tally = new Tally<Labels>();
+    tallies[key] = tally;
+    new Counter({
+      name: prefix + METRIC_NAMES[key],
+      help,
+      labelNames,
       registers,
       collect() {
-        collectBreaker(this);
+        this.reset();
+        for (const { labels, value } of tally.values()) this.inc(labels, value);
       },
-    }),
-    breakerTransitions: new Counter({
-      name: name('breakerTransitions'),
-      help: 'Circuit breaker state changes, by store and from/to state.',
-      labelNames: ['store', 'from', 'to'],
-      registers,
-    }),
-    blockCacheHits: new Counter({
-      name: name('blockCacheHits'),
-      help: 'Requests denied by the block cache without a store call, by limiter prefix.',
-      labelNames: ['limiter'],
-      registers,
-    }),
-    memoryStoreKeys: new Gauge({
-      name: name('memoryStoreKeys'),
-      help: 'States held by an observed memory store (client key x policy).',
-      labelNames: ['store'],
-      registers,
-      collect() {
-        collectKeys(this);
-      },
-    }),
-  };
+    });
+  }
+  new Gauge({
+    name: prefix + METRIC_NAMES.breakerState,
+    help: 'Circuit breaker state per observed store: 1 for the current state (closed, half-open, open), 0 for the others.',
+    labelNames: ['store', 'state'],
+    registers,
+    collect() {
+      collectBreaker(this);
+    },
+  });
+  new Gauge({
+    name: prefix + METRIC_NAMES.memoryStoreKeys,
+    help: 'States held by an observed memory store (client key x policy).',
+    labelNames: ['store'],
+    registers,
+    collect() {
+      collectKeys(this);
+    },
+  });
+  const storeDuration = new Histogram({
+    name: prefix + METRIC_NAMES.storeDuration,
+    help: 'Time asynchronous stores took to decide (timeouts included), in seconds.',
+    labelNames: ['limiter'],
+    buckets,
+    registers,
+  });
+  return { tallies, storeDuration };
 }
 
 function assertFree(registry: Registry, name: string): void {

@@ -55,31 +55,37 @@ export function prometheusMetrics(options?: PrometheusMetricsOptions): Prometheu
     },
   );
 
+  const t = m.tallies;
   const sink: EventSink = {
     decision(event) {
-      if (event.storeLatencyMs > 0) m.storeDuration.observe({ limiter: event.prefix }, event.storeLatencyMs / 1000);
+      const limiter = event.prefix;
+      if (event.storeLatencyMs > 0) m.storeDuration.observe({ limiter }, event.storeLatencyMs / 1000);
       if (event.mode === 'refund') {
-        m.refunds.inc({ limiter: event.prefix });
+        if (!t.refunds.increment(limiter, '', '', '')) t.refunds.create(limiter, '', '', '', { limiter });
         return;
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
       const policy = bindingPolicy(event);
+      const { outcome } = event;
       const enforced = event.enforced ? 'true' : 'false';
-      m.decisions.inc({ limiter: event.prefix, policy, outcome: event.outcome, enforced });
-      if (event.outcome === 'denied') m.denials.inc({ limiter: event.prefix, policy, enforced, decided_by: event.decision.decidedBy });
+      if (!t.decisions.increment(limiter, policy, enforced, outcome)) t.decisions.create(limiter, policy, enforced, outcome, { limiter, policy, outcome, enforced });
+      if (outcome !== 'denied') return;
+      const decidedBy = event.decision.decidedBy;
+      if (!t.denials.increment(limiter, policy, enforced, decidedBy)) t.denials.create(limiter, policy, enforced, decidedBy, { limiter, policy, enforced, decided_by: decidedBy });
     },
-    degraded(event) {
-      m.degraded.inc({ limiter: event.prefix, reason: event.reason, decided_by: event.decidedBy });
+    degraded({ prefix: limiter, reason, decidedBy }) {
+      if (!t.degraded.increment(limiter, reason, decidedBy, '')) t.degraded.create(limiter, reason, decidedBy, '', { limiter, reason, decided_by: decidedBy });
     },
-    storeError(event) {
-      m.storeErrors.inc({ limiter: event.prefix, store: event.store, role: event.role, code: event.error.code });
+    storeError({ prefix: limiter, store, role, error }) {
+      const { code } = error;
+      if (!t.storeErrors.increment(limiter, store, role, code)) t.storeErrors.create(limiter, store, role, code, { limiter, store, role, code });
     },
-    breaker(event, store) {
-      m.breakerTransitions.inc({ store, from: event.from, to: event.to });
+    breaker({ from, to }, store) {
+      if (!t.breakerTransitions.increment(store, from, to, '')) t.breakerTransitions.create(store, from, to, '', { store, from, to });
     },
-    blockCacheHit(event) {
-      m.blockCacheHits.inc({ limiter: event.prefix });
+    blockCacheHit({ prefix: limiter }) {
+      if (!t.blockCacheHits.increment(limiter, '', '', '')) t.blockCacheHits.create(limiter, '', '', '', { limiter });
     },
   };
   const sources = new ObservedSources(sink, stores);
