@@ -51,7 +51,7 @@ function drive(limiter: AdaptiveLimiter, clock: ReturnType<typeof fakeClock>, o:
 describe('createAdaptiveLimiter options', () => {
   test('defaults', () => {
     const limiter = createAdaptiveLimiter();
-    expect(limiter.options).toMatchObject({ algorithm: 'gradient', initialLimit: 20, minLimit: 4, maxLimit: 1000, criticalReserve: 0.1, sheddableReserve: 0.3 });
+    expect(limiter.options).toMatchObject({ algorithm: 'gradient', initialLimit: 20, minLimit: 4, maxLimit: 1000, criticalReserve: 0.25, sheddableReserve: 0.4 });
     expect(limiter.limit).toBe(20);
     expect(limiter.inFlight).toBe(0);
     expect(isAdaptiveLimiter(limiter)).toBe(true);
@@ -97,16 +97,16 @@ describe('AdaptiveLimiter admission', () => {
   });
 
   test('the least critical go first and a reserve stays for critical traffic', () => {
-    // Limit 20: normal may fill 18 (10% reserved), sheddable 14 (30% kept free).
+    // Limit 20: normal may fill 15 (25% reserved), sheddable 12 (40% kept free).
     const limiter = createAdaptiveLimiter({ initialLimit: 20 });
     const admitted = { critical: 0, normal: 0, sheddable: 0 };
-    for (let i = 0; i < 14; i++) if (limiter.tryAcquire('sheddable')) admitted.sheddable += 1;
+    for (let i = 0; i < 12; i++) if (limiter.tryAcquire('sheddable')) admitted.sheddable += 1;
     expect(limiter.tryAcquire('sheddable')).toBeUndefined();
     for (let i = 0; i < 10; i++) if (limiter.tryAcquire('normal')) admitted.normal += 1;
     for (let i = 0; i < 10; i++) if (limiter.tryAcquire('critical')) admitted.critical += 1;
-    expect(admitted).toEqual({ sheddable: 14, normal: 4, critical: 2 });
+    expect(admitted).toEqual({ sheddable: 12, normal: 3, critical: 5 });
     expect(limiter.inFlight).toBe(20);
-    expect(limiter.stats().shed).toEqual({ critical: 8, normal: 6, sheddable: 1 });
+    expect(limiter.stats().shed).toEqual({ critical: 5, normal: 7, sheddable: 1 });
   });
 
   test('a tiny limit keeps one slot for each class', () => {

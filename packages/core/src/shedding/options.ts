@@ -12,9 +12,9 @@ export interface AdaptiveLimiterOptions {
   minLimit?: number;
   /** The limit never rises above this. Default 1000. */
   maxLimit?: number;
-  /** Share of the limit (0 <= x < 1) only critical requests may use. Default 0.1. */
+  /** Share of the limit (0 <= x < 1) only critical requests may use. Default 0.25: with no critical traffic the limit grows past it, so it acts as headroom above the knee kept for critical requests. */
   criticalReserve?: number;
-  /** Share of the limit (criticalReserve <= x < 1) sheddable requests may not use. Default 0.3. */
+  /** Share of the limit (criticalReserve <= x < 1) sheddable requests may not use. Default 0.4 (keep it at most 0.5: the limit only grows while at least half of it is in use). */
   sheddableReserve?: number;
   /** Monotonic clock in ms. Default `performance.now`; tests pass a fake one. */
   clock?: () => number;
@@ -71,8 +71,8 @@ export function resolveAdaptiveOptions(options: AdaptiveLimiterOptions = {}, pat
   if (initialLimit < minLimit || initialLimit > maxLimit) {
     throw new InvalidOptionError(name('initialLimit'), initialLimit, `an integer from minLimit (${minLimit}) to maxLimit (${maxLimit})`);
   }
-  const criticalReserve = share(options.criticalReserve, name('criticalReserve'), 0.1, 0);
-  const sheddableReserve = share(options.sheddableReserve, name('sheddableReserve'), Math.max(0.3, criticalReserve), criticalReserve);
+  const criticalReserve = share(options.criticalReserve, name('criticalReserve'), 0.25, 0);
+  const sheddableReserve = share(options.sheddableReserve, name('sheddableReserve'), Math.max(0.4, criticalReserve), criticalReserve);
   const clock = options.clock ?? (() => performance.now());
   if (typeof (clock as unknown) !== 'function') throw new InvalidOptionError(name('clock'), clock, 'a function returning milliseconds');
   return { algorithm, initialLimit, minLimit, maxLimit, criticalReserve, sheddableReserve, clock };
