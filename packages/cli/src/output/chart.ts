@@ -4,10 +4,10 @@ import { windowText } from './format.js';
 /** Series drawn, in legend and stacking order, with their colours. */
 const SERIES = [
   { name: 'admitted', color: '#2e9d57' },
-  { name: 'shaped (admitted, held)', color: '#e69f00' },
+  { name: 'shaped (held)', color: '#e69f00' },
   { name: 'denied', color: '#d6453d' },
   { name: 'offered', color: '#222222' },
-  { name: 'released (after the hold)', color: '#3b6fd8' },
+  { name: 'released', color: '#3b6fd8' },
 ] as const;
 
 const ROW_WIDTH = 640;
@@ -43,12 +43,14 @@ function steps(series: string, counts: number[], bucketS: number): Point[] {
 function row(p: PolicyReport, report: SimulationReport): { layer: unknown[] } & Record<string, unknown> {
   const bucketS = report.bucketMs / 1000;
   const w = p.worstWindow;
-  const subtitle =
-    `offered ${p.offered} · admitted ${p.admitted} · denied ${p.denied}` +
-    (p.shaped > 0 ? ` · shaped ${p.shaped} (delay p50 ${p.delayMs?.p50} ms, max ${p.delayMs?.max} ms)` : '') +
-    (w.startMs === null ? '' : ` · busiest ${windowText(w.windowMs)} (shaded): ${w.count} admitted, limit ${w.limit}`);
+  // Two short lines: vega sizes the chart by estimated text widths, and one long line widens it.
+  const subtitle = [
+    `offered ${p.offered} · admitted ${p.admitted} · denied ${p.denied}` + (p.shaped > 0 ? ` · shaped ${p.shaped}` : ''),
+    (w.startMs === null ? 'nothing admitted' : `busiest ${windowText(w.windowMs)} (shaded): ${w.count} admitted, limit ${w.limit}`) +
+      (p.delayMs !== null ? ` · shaping delay p50 ${p.delayMs.p50} ms, max ${p.delayMs.max} ms` : ''),
+  ];
   const countY = { field: 'count', type: 'quantitative', title: `per ${windowText(report.bucketMs)}` };
-  const x = { field: 't0', type: 'quantitative', title: 'time (s)', scale: { nice: false }, axis: { format: '~g' } };
+  const x = { field: 't0', type: 'quantitative', title: 'time (s)', scale: { nice: false }, axis: { format: '~g', grid: false, tickCount: 12 } };
   const layers: Record<string, unknown>[] = [];
   if (w.startMs !== null) {
     const span = [{ x0: w.startMs / 1000, x1: (w.startMs + w.windowMs) / 1000 }];
@@ -75,7 +77,7 @@ function row(p: PolicyReport, report: SimulationReport): { layer: unknown[] } & 
   if (p.shaped > 0) {
     layers.push({
       data: { values: steps(SERIES[4].name, p.series.released, bucketS) },
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, strokeDash: [4, 2] },
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2.5 },
       encoding: { x, y: countY, color: { field: 'series', type: 'nominal' } },
     });
   }
@@ -101,7 +103,7 @@ export function chartSpec(report: SimulationReport, title: string): Record<strin
     field: 'series',
     type: 'nominal',
     scale: { domain: used.map((s) => s.name), range: used.map((s) => s.color) },
-    legend: { orient: 'top', title: null, labelFontSize: 12, symbolType: 'square', columns: used.length },
+    legend: { orient: 'top', title: null, labelFontSize: 12, labelLimit: 0, symbolType: 'square', gridAlign: 'none' },
   };
   const rows = report.policies.map((p) => row(p, report));
   for (const r of rows) {
