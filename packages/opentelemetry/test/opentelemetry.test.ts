@@ -82,6 +82,50 @@ describe('store trouble', () => {
   });
 });
 
+describe('breaker and block cache', () => {
+  test('an opening breaker: one sluice.breaker.transitions for two limiters on the store, the state gauge, breaker-open degraded decisions', async () => {
+    const { metrics, collect } = setup();
+    const store = new FailingStore();
+    const options = { store, policies: [fixedWindow({ name: 'minute', limit: 5, window: '1m' })], breaker: { failureThreshold: 2, cooldownMs: 60_000 }, onWarning: () => {} };
+    const api = createLimiter({ ...options, prefix: 'api' });
+    const admin = createLimiter({ ...options, prefix: 'admin' });
+    metrics.observe(api);
+    metrics.observe(admin);
+    metrics.observeStore(store, 'primary');
+    for (let i = 0; i < 4; i++) await api.consume('k');
+    await admin.consume('k');
+    const points = await collect();
+    const transitions = pointsNamed(points, 'sluice.breaker.transitions');
+    expect(transitions.map((p) => [p.attributes, p.value])).toEqual([
+      [{ 'sluice.store.name': 'primary', 'sluice.breaker.previous_state': 'closed', 'sluice.breaker.state': 'open' }, 1],
+    ]);
+    expect(pointsNamed(points, 'sluice.breaker.state', { 'sluice.store.name': 'primary' }).map((p) => [p.attributes['sluice.breaker.state'], p.value])).toEqual([
+      ['closed', 0],
+      ['half-open', 0],
+      ['open', 1],
+    ]);
+    const breakerOpen = pointOf(points, 'sluice.degraded_decisions', { 'sluice.limiter.prefix': 'api', 'sluice.degraded.reason': 'breaker-open', 'sluice.decided_by': 'failure-policy' });
+    const failed = pointOf(points, 'sluice.store.errors', { 'sluice.limiter.prefix': 'api', 'sluice.store.name': 'FailingStore', 'sluice.store.role': 'store', 'error.type': 'ERR_SLUICE_STORE' });
+    expect(breakerOpen.value).toBeGreaterThan(0);
+    expect(breakerOpen.value + failed.value).toBe(4);
+  });
+
+  test('block-cache hits: sluice.block_cache.hits, and denials decided by the block cache', async () => {
+    const { metrics, collect } = setup();
+    const store = new AsyncStore();
+    const limiter = createLimiter({ store, prefix: 'api', policies: [fixedWindow({ name: 'minute', limit: 1, window: '1m' })] });
+    metrics.observe(limiter);
+    for (let i = 0; i < 4; i++) await limiter.consume('flooder');
+    const points = await collect();
+    expect(store.calls).toBe(2);
+    expect(pointOf(points, 'sluice.block_cache.hits', { 'sluice.limiter.prefix': 'api' }).value).toBe(2);
+    const denial = { 'sluice.limiter.prefix': 'api', 'sluice.policy': 'minute', 'sluice.enforced': true };
+    expect(pointOf(points, 'sluice.denials', { ...denial, 'sluice.decided_by': 'block-cache' }).value).toBe(2);
+    expect(pointOf(points, 'sluice.denials', { ...denial, 'sluice.decided_by': 'store' }).value).toBe(1);
+    expect(pointOf(points, 'sluice.store.duration', { 'sluice.limiter.prefix': 'api' }).histogram!.count).toBe(2);
+  });
+});
+
 describe('observable gauges', () => {
   test('sluice.breaker.state and sluice.memory_store.keys per observed store, read at collection; close() removes them', async () => {
     const { metrics, collect } = setup();

@@ -144,6 +144,64 @@ describe('store trouble', () => {
   });
 });
 
+describe('breaker and block cache', () => {
+  test('an opening breaker: breaker-open degraded decisions, one transition per store however many limiters, the state gauge', async () => {
+    const { registry, metrics } = setup();
+    const store = new FailingStore();
+    const options = { store, policies: [fixedWindow({ name: 'minute', limit: 5, window: '1m' })], breaker: { failureThreshold: 2, cooldownMs: 60_000 }, onWarning: () => {} };
+    const api = createLimiter({ ...options, prefix: 'api' });
+    const admin = createLimiter({ ...options, prefix: 'admin' });
+    metrics.observe(api);
+    metrics.observe(admin);
+    metrics.observeStore(store, 'primary');
+    for (let i = 0; i < 4; i++) await api.consume('k');
+    await admin.consume('k');
+    const samples = await scrape(registry);
+    // The breaker stopped the calls; when each limiter arms and opens is core's business, so
+    // the counts are checked against each other: every store call failed once, every other
+    // decision was 'breaker-open'.
+    const calls = { api: 4, admin: 1 };
+    let errors = 0;
+    for (const [limiter, decisions] of Object.entries(calls)) {
+      const failed = sampleValue(samples, 'sluice_store_errors_total', { limiter, store: 'FailingStore', role: 'store', code: 'ERR_SLUICE_STORE' });
+      errors += failed;
+      expect(sampleValue(samples, 'sluice_degraded_decisions_total', { limiter, reason: 'store-error', decided_by: 'failure-policy' })).toBe(failed);
+      const open = series(samples, 'sluice_degraded_decisions_total', { limiter, reason: 'breaker-open' });
+      expect(open.reduce((sum, sample) => sum + sample.value, 0)).toBe(decisions - failed);
+    }
+    expect(errors).toBe(store.calls);
+    expect(store.calls).toBeLessThan(5);
+    expect(sampleValue(samples, 'sluice_degraded_decisions_total', { limiter: 'api', reason: 'breaker-open', decided_by: 'failure-policy' })).toBeGreaterThan(0);
+    // Both limiters heard the store's breaker open: counted once, under the observeStore name.
+    expect(series(samples, 'sluice_breaker_transitions_total')).toEqual([{ name: 'sluice_breaker_transitions_total', labels: { store: 'primary', from: 'closed', to: 'open' }, value: 1 }]);
+    expect(series(samples, 'sluice_breaker_state', { store: 'primary' }).map((s) => [s.labels.state, s.value])).toEqual([
+      ['closed', 0],
+      ['half-open', 0],
+      ['open', 1],
+    ]);
+    // No store call, no latency to observe.
+    expect(series(samples, 'sluice_store_duration_seconds_count')).toEqual([]);
+  });
+
+  test('the block cache: hits counted, and as 429s decided by the block cache', async () => {
+    const { registry, metrics } = setup();
+    const store = new AsyncStore();
+    const limiter = createLimiter({ store, prefix: 'api', policies: [fixedWindow({ name: 'minute', limit: 1, window: '1m' })] });
+    metrics.observe(limiter);
+    const decidedBy: string[] = [];
+    for (let i = 0; i < 4; i++) decidedBy.push((await limiter.consume('flooder')).decidedBy);
+    expect(decidedBy).toEqual(['store', 'store', 'block-cache', 'block-cache']);
+    const samples = await scrape(registry);
+    expect(sampleValue(samples, 'sluice_block_cache_hits_total', { limiter: 'api' })).toBe(2);
+    expect(sampleValue(samples, 'sluice_denials_total', { limiter: 'api', policy: 'minute', enforced: 'true', decided_by: 'store' })).toBe(1);
+    expect(sampleValue(samples, 'sluice_denials_total', { limiter: 'api', policy: 'minute', enforced: 'true', decided_by: 'block-cache' })).toBe(2);
+    expect(sampleValue(samples, 'sluice_decisions_total', { limiter: 'api', policy: 'minute', outcome: 'denied', enforced: 'true' })).toBe(3);
+    // Only the two store calls were timed.
+    expect(sampleValue(samples, 'sluice_store_duration_seconds_count', { limiter: 'api' })).toBe(2);
+    expect(store.calls).toBe(2);
+  });
+});
+
 describe('what gets observed', () => {
   test('withPolicies siblings report through their limiter; observing twice counts once; detach stops counting', async () => {
     const { registry, metrics } = setup();

@@ -19,7 +19,9 @@ export class FailingStore implements Store {
 export class AsyncStore implements Store {
   readonly algorithms = ALGORITHMS;
   private readonly inner = new MemoryStore();
+  calls = 0;
   consume(request: StoreRequest): Promise<readonly PolicyResult[]> {
+    this.calls++;
     return new Promise((resolve, reject) => {
       setImmediate(() => {
         try {
