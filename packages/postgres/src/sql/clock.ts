@@ -22,8 +22,9 @@ export const CLOCK_MICROS = `(SELECT ${microsSinceEpoch('c.ts')} FROM (SELECT cl
 /**
  * `$<param>` when not NULL, else one database clock reading, as a fenced one-row subquery
  * with column `now` (bigint µs): the single-statement paths select from it, and the fence
- * makes every use read the converted value instead of repeating the conversion.
+ * makes every use read the converted value instead of repeating the conversion. The clock is
+ * a function scan (one call, one row): two plan nodes, where a fenced sub-select takes three.
  */
 export function nowRow(param: string): string {
-  return `(SELECT coalesce(${param}, ${microsSinceEpoch('c.ts')}) AS now FROM (SELECT clock_timestamp() AS ts OFFSET 0) c OFFSET 0)`;
+  return `(SELECT coalesce(${param}, ${microsSinceEpoch('c.ts')}) AS now FROM clock_timestamp() AS c(ts) OFFSET 0)`;
 }
