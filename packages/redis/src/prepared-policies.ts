@@ -1,11 +1,13 @@
 import { InvalidOptionError, isPolicy, UnsupportedAlgorithmError } from '@sluice/core';
-import { ALGORITHM_CODES, ALGORITHMS, type Algorithm, type Policy } from '@sluice/core';
+import { ALGORITHM_CODES, ALGORITHMS, type Policy } from '@sluice/core';
+import type { RedisAlgorithm, RedisPolicy } from './algorithms.js';
+import { stateKeySuffix } from './state-version.js';
 
 /** What a policy set contributes to every script call, computed once per policies array. */
 export interface PreparedPolicies {
   /** The algorithm of a lone policy (its own script runs); undefined for several (the multi-policy script). */
-  readonly single: Algorithm | undefined;
-  /** `':' + policy.id`, appended to the base key. */
+  readonly single: RedisAlgorithm | undefined;
+  /** `':' + policy.id` (plus the state layout version, see state-version.ts), appended to the base key. */
   readonly keySuffixes: readonly string[];
   /** A lone policy: [limit, window]; several: [algorithm code, limit, window] per policy, flattened. */
   readonly policyArgs: readonly string[];
@@ -14,7 +16,7 @@ export interface PreparedPolicies {
   readonly windowArg: string;
 }
 
-function limitAndWindow(policy: Policy): [string, string] {
+function limitAndWindow(policy: RedisPolicy): [string, string] {
   return 'capacity' in policy ? [String(policy.capacity), String(policy.intervalUs)] : [String(policy.limit), String(policy.windowUs)];
 }
 
@@ -34,12 +36,14 @@ function prepare(policies: readonly Policy[]): PreparedPolicies {
     // Two policies on one key would both read the state before either writes it.
     if (ids.has(policy.id)) throw new InvalidOptionError(option, policy.id, 'a policy whose parameters differ from the others');
     ids.add(policy.id);
-    keySuffixes.push(':' + policy.id);
-    args.push(String(ALGORITHM_CODES[policy.algorithm]), ...limitAndWindow(policy));
+    keySuffixes.push(stateKeySuffix(policy));
+    const known = policy as RedisPolicy; // checked just above
+    args.push(String(ALGORITHM_CODES[known.algorithm]), ...limitAndWindow(known));
   });
   if (policies.length === 1) {
-    const [limitArg, windowArg] = limitAndWindow(policies[0]!);
-    return { single: policies[0]!.algorithm, keySuffixes, policyArgs: [limitArg, windowArg], limitArg, windowArg };
+    const only = policies[0] as RedisPolicy;
+    const [limitArg, windowArg] = limitAndWindow(only);
+    return { single: only.algorithm, keySuffixes, policyArgs: [limitArg, windowArg], limitArg, windowArg };
   }
   return { single: undefined, keySuffixes, policyArgs: args, limitArg: '', windowArg: '' };
 }

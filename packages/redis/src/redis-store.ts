@@ -6,12 +6,12 @@ import {
   MODE_CODES,
   msToMicros,
   toStoreError,
-  type Algorithm,
   type Policy,
   type PolicyResult,
   type Store,
   type StoreRequest,
 } from '@sluice/core';
+import type { RedisAlgorithm } from './algorithms.js';
 import { assertHashTagged } from './hash-tag.js';
 import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/script.js';
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
@@ -24,7 +24,7 @@ const STORE = 'RedisStore';
 export const DECISION_COMMAND = 'sluiceDecide';
 
 /** The names the single-policy scripts are registered under, one per algorithm. */
-export const SINGLE_POLICY_COMMANDS: Readonly<Record<Algorithm, string>> = Object.freeze({
+export const SINGLE_POLICY_COMMANDS: Readonly<Record<RedisAlgorithm, string>> = Object.freeze({
   'fixed-window': 'sluiceDecideFixedWindow',
   'sliding-window': 'sluiceDecideSlidingWindow',
   'sliding-log': 'sluiceDecideSlidingLog',
@@ -55,7 +55,7 @@ export class RedisStore implements Store {
   readonly client: RedisClient;
   private readonly keyStart: string;
   private readonly multiPolicy: ScriptCommand;
-  private readonly singlePolicy: Readonly<Record<Algorithm, ScriptCommand>>;
+  private readonly singlePolicy: Readonly<Record<RedisAlgorithm, ScriptCommand>>;
   private closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -68,7 +68,7 @@ export class RedisStore implements Store {
     const commands = client as unknown as Record<string, ScriptCommand>;
     client.defineCommand(DECISION_COMMAND, { lua: DECISION_SCRIPT });
     this.multiPolicy = commands[DECISION_COMMAND]!;
-    const single = {} as Record<Algorithm, ScriptCommand>;
+    const single = {} as Record<RedisAlgorithm, ScriptCommand>;
     for (const algorithm of ALGORITHMS) {
       client.defineCommand(SINGLE_POLICY_COMMANDS[algorithm], { lua: SINGLE_POLICY_SCRIPTS[algorithm], numberOfKeys: 1 });
       single[algorithm] = commands[SINGLE_POLICY_COMMANDS[algorithm]]!;

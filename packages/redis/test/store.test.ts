@@ -1,5 +1,5 @@
 import { baseKey, ErrorCodes, fixedWindow, leakyBucket, slidingLog, slidingWindow, StoreError, tokenBucket } from '@sluice/core';
-import { RedisStore } from '@sluice/redis';
+import { RedisStore, stateKeySuffix } from '@sluice/redis';
 import type { Redis } from 'ioredis';
 import { useTarget, type TargetKind } from './support/use-target';
 
@@ -16,13 +16,14 @@ function describeTarget(kind: TargetKind): void {
     const run = `store-${process.pid}-${Date.now().toString(36)}`;
     const fixture = useTarget(kind, [`${run}*`]);
 
-    test('keys are `<base>:<policy id>` (after the store prefix), all in one Cluster slot', async () => {
+    test('keys are `<base>:<policy id>[:v<layout>]` (after the store prefix), all in one Cluster slot', async () => {
       const client = fixture().client();
       const store = new RedisStore({ client, prefix: `${run}-ns` });
       const base = baseKey('api', 'user:42');
       await store.consume({ key: base, policies: POLICIES, cost: 1, mode: 'consume' });
       const keys = (await fixture().target.scanKeys(`${run}-ns:*`)).sort();
-      expect(keys).toEqual(POLICIES.map((policy) => `${run}-ns:api:{user:42}:${policy.id}`).sort());
+      expect(keys).toEqual(POLICIES.map((policy) => `${run}-ns:api:{user:42}${stateKeySuffix(policy)}`).sort());
+      expect(keys.filter((key) => key.endsWith(':v2'))).toHaveLength(4); // all but the sliding log
       if (kind === 'cluster') {
         const admin = fixture().target.masters()[0]!;
         const slots = await Promise.all(keys.map((key) => admin.cluster('KEYSLOT', key)));

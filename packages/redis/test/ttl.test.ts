@@ -8,7 +8,7 @@ import {
   type Mode,
   type Policy,
 } from '@sluice/core';
-import { RedisStore } from '@sluice/redis';
+import { RedisStore, stateKeySuffix } from '@sluice/redis';
 import { OVERRIDDEN_CLOCK_MIN_TTL_MS } from '../src/lua/header';
 import { useTarget, type TargetKind } from './support/use-target';
 
@@ -51,7 +51,7 @@ function describeTarget(kind: TargetKind): void {
     }
 
     function policyOf(key: string): Policy {
-      const policy = POLICIES.find((candidate) => key.endsWith(':' + candidate.id));
+      const policy = POLICIES.find((candidate) => key.endsWith(stateKeySuffix(candidate)));
       if (policy === undefined) throw new Error(`unexpected key ${key}`);
       return policy;
     }

@@ -1,8 +1,9 @@
-import { ALGORITHM_CODES, RESULT_FIELD, RESULT_FIELDS, type Algorithm } from '@sluice/core';
+import { ALGORITHM_CODES, RESULT_FIELD, RESULT_FIELDS } from '@sluice/core';
+import type { RedisAlgorithm } from '../algorithms.js';
 import { POLICY_ARGS, POLICY_ARGV, REQUEST_ARGS } from './header.js';
 
 /** The Lua function evaluating each algorithm (defined in the algorithm's own file). */
-export const LUA_FUNCTIONS: Readonly<Record<Algorithm, string>> = {
+export const LUA_FUNCTIONS: Readonly<Record<RedisAlgorithm, string>> = {
   'fixed-window': 'fixed_window',
   'sliding-window': 'sliding_window',
   'sliding-log': 'sliding_log',
@@ -29,7 +30,7 @@ const REPLY_ORDER = (Object.keys(LUA_RESULT_NAMES) as (keyof typeof RESULT_FIELD
  * interval per unit, µs). An evaluation hands back a write only when it commits (an admitted
  * consume or a refund), so a denial writes nothing.
  */
-export function singlePolicyDispatch(algorithm: Algorithm): string {
+export function singlePolicyDispatch(algorithm: RedisAlgorithm): string {
   return `
 local limit = tonumber(ARGV[${REQUEST_ARGS + 1}])
 local window = tonumber(ARGV[${REQUEST_ARGS + 2}])
@@ -39,7 +40,7 @@ return { ${REPLY_ORDER} }
 `;
 }
 
-const EVALUATORS = (Object.keys(ALGORITHM_CODES) as Algorithm[])
+const EVALUATORS = (Object.keys(ALGORITHM_CODES) as RedisAlgorithm[])
   .map((algorithm) => `[${ALGORITHM_CODES[algorithm]}] = ${LUA_FUNCTIONS[algorithm]}`)
   .join(', ');
 

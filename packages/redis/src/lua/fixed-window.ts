@@ -1,18 +1,18 @@
 /**
- * Mirrors core's algorithms/fixed-window.ts. State: the string `<start>:<count>`, expiring
- * when the window ends; read with one string.match and written with one string.format
- * (each string built in Lua costs Redis CPU on every decision).
+ * Mirrors core's algorithms/fixed-window.ts (the multi-policy script's evaluator; a lone policy
+ * runs the inline copy in single-policy.ts). State (layout 2, see state-version.ts): start (µs)
+ * and count packed as two little-endian doubles, `struct.pack('<dd', start, count)`, expiring
+ * when the window ends.
  */
 export const FIXED_WINDOW_LUA = `
 local function fixed_window(key, now, cost, mode, limit, window)
   local start, count, live = now, 0, false
   local raw = redis.call('GET', key)
   if raw then
-    local stored_start, stored_count = string.match(raw, '^([^:]+):([^:]+)$')
-    stored_start = tonumber(stored_start)
+    local stored_start, stored_count = struct.unpack('<dd', raw)
     if now < stored_start + window then
       start = stored_start
-      count = tonumber(stored_count)
+      count = stored_count
       live = true
     end
   end
@@ -24,7 +24,7 @@ local function fixed_window(key, now, cost, mode, limit, window)
     if refunded ~= 0 then reset = finish - now end
     local write = nil
     if live then
-      write = function() redis.call('SET', key, string.format('%.0f:%.0f', start, refunded), 'PX', ttl_ms(finish, now)) end
+      write = function() redis.call('SET', key, struct.pack('<dd', start, refunded), 'PX', ttl_ms(finish, now)) end
     elseif raw then
       write = deleter(key)
     end
@@ -41,7 +41,7 @@ local function fixed_window(key, now, cost, mode, limit, window)
   end
   local charged = count + cost
   return 1, limit - charged, finish - now, 0, 0, function()
-    redis.call('SET', key, string.format('%.0f:%.0f', start, charged), 'PX', ttl_ms(finish, now))
+    redis.call('SET', key, struct.pack('<dd', start, charged), 'PX', ttl_ms(finish, now))
   end
 end
 `;

@@ -1,7 +1,9 @@
 /**
  * Mirrors core's algorithms/buckets.ts: GCRA on one timestamp, the theoretical arrival time
- * (`tat`), stored as a decimal string expiring at `tat`. The token and leaky buckets differ
- * only in `shaping`: the leaky bucket reports the wait for its turn as the delay.
+ * (`tat`), stored (layout 2, see state-version.ts) as one little-endian double,
+ * `struct.pack('<d', tat)`, expiring at `tat`. The token and leaky buckets differ only in
+ * `shaping`: the leaky bucket reports the wait for its turn as the delay. This is the
+ * multi-policy script's evaluator; a lone policy runs the inline copy in single-policy.ts.
  */
 export const GCRA_LUA = `
 local function gcra(key, now, cost, mode, capacity, interval, shaping)
@@ -9,7 +11,7 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
   local raw = redis.call('GET', key)
   local base = now
   if raw then
-    local stored = tonumber(raw)
+    local stored = struct.unpack('<d', raw)
     if stored >= now then base = stored end
   end
 
@@ -17,7 +19,7 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
     local tat = math.max(now, base - cost * interval)
     local write = nil
     if tat > now then
-      write = function() redis.call('SET', key, int(tat), 'PX', ttl_ms(tat, now)) end
+      write = function() redis.call('SET', key, struct.pack('<d', tat), 'PX', ttl_ms(tat, now)) end
     elseif raw then
       write = deleter(key)
     end
@@ -36,7 +38,7 @@ local function gcra(key, now, cost, mode, capacity, interval, shaping)
   local delay = 0
   if shaping then delay = base - now end
   return 1, math.floor((span - (tat - now)) / interval), tat - now, 0, delay, function()
-    redis.call('SET', key, int(tat), 'PX', ttl_ms(tat, now))
+    redis.call('SET', key, struct.pack('<d', tat), 'PX', ttl_ms(tat, now))
   end
 end
 `;

@@ -1,6 +1,7 @@
 /**
  * Mirrors core's algorithms/sliding-window.ts: aligned windows, weights compared in integers
- * at millisecond granularity. State: the string `<start>:<current>:<previous>`, expiring when
+ * at millisecond granularity. State (layout 2, see state-version.ts): start (µs), current and
+ * previous counts packed as three little-endian doubles, `struct.pack('<ddd', ...)`, expiring when
  * the window after `start` ends (its count stops weighing then).
  */
 export const SLIDING_WINDOW_LUA = `
@@ -40,7 +41,7 @@ end
 local function sliding_window_writer(key, now, start, window, current, previous)
   if current == 0 and previous == 0 then return deleter(key) end
   return function()
-    redis.call('SET', key, string.format('%.0f:%.0f:%.0f', start, current, previous), 'PX', ttl_ms(start + 2 * window, now))
+    redis.call('SET', key, struct.pack('<ddd', start, current, previous), 'PX', ttl_ms(start + 2 * window, now))
   end
 end
 
@@ -50,15 +51,14 @@ local function sliding_window(key, now, cost, mode, limit, window)
   local current, previous = 0, 0
   local raw = redis.call('GET', key)
   if raw then
-    local s, c, p = string.match(raw, '^([^:]+):([^:]+):([^:]+)$')
-    local stored_start = tonumber(s)
+    local stored_start, c, p = struct.unpack('<ddd', raw)
     -- a state from a later window means the clock stepped back: keep counting in it
     if stored_start >= start then
       start = stored_start
-      current = tonumber(c)
-      previous = tonumber(p)
+      current = c
+      previous = p
     elseif stored_start == start - window then
-      previous = tonumber(c)
+      previous = c
     end
   end
   local weight_ms = window_ms - math.floor(math.max(0, now - start) / 1000)
