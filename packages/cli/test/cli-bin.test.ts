@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,8 @@ function sluice(...args: string[]) {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), 'packages/cli'], { cwd: root, stdio: 'ignore' });
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), 'packages/cli'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`node scripts/build.mjs packages/cli failed:\n${build.stdout}${build.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 }, 300_000);
 

@@ -21,9 +21,10 @@ export function renderHtml(report: SimulationReport, svg: string, title: string,
 <title>${escapeHtml(title)}</title>
 <style>
 body { font: 14px/1.45 Helvetica, Arial, sans-serif; margin: 24px; color: #222; }
-pre { background: #f5f5f5; padding: 8px 12px; overflow-x: auto; }
+pre { background: #f5f5f5; padding: 8px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin-top: 16px; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; }
+td { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 </style>
 </head>
