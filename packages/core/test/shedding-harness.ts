@@ -5,6 +5,8 @@
 //   GET /throw      the handler throws (the framework answers 500)
 //   GET /destroy    the handler destroys the socket (no response at all)
 // and `priority` per ShedApp.priority: from the x-priority header, a throwing callback, or a bad value.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type AdaptiveLimiter, ErrorCodes, InvalidOptionError, type LoadSheddingOptions, PROBLEM_CONTENT_TYPE, type Priority, ProblemTypes, createAdaptiveLimiter } from '@sluice/core';
 
 export type PriorityMode = 'header' | 'throw' | 'bad';
@@ -18,6 +20,19 @@ export interface ShedAppSpec {
 export interface ShedApp {
   url: string;
   close(): Promise<void>;
+}
+
+/** A started Node server (Express's or Koa's listen(0, '127.0.0.1')) as a ShedApp; close() drops open connections. */
+export async function listening(server: Server): Promise<ShedApp> {
+  if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** Handlers that wait for the test, so it controls how many requests are in flight. */

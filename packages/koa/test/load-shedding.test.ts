@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
-import { describeLoadShedding, priorityFor, type ShedApp, type ShedAppSpec } from '../../core/test/shedding-harness.js';
+import { describeLoadShedding, listening, priorityFor, type ShedApp, type ShedAppSpec } from '../../core/test/shedding-harness.js';
 import { loadShedding } from '../src/index.js';
 
 async function start(spec: ShedAppSpec): Promise<ShedApp> {
@@ -16,16 +15,7 @@ async function start(spec: ShedAppSpec): Promise<ShedApp> {
     }
     ctx.body = 'ok';
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listening(app.listen(0, '127.0.0.1'));
 }
 
 describeLoadShedding('koa', start, (options) => loadShedding(options as never));
