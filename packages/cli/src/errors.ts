@@ -14,9 +14,14 @@ export class UsageError extends SluiceError {
   }
 }
 
-/** True for a UsageError from any copy of this package (recognised by shape, not instanceof). */
+// A registry symbol on the prototype, so a UsageError from another copy of this package (ESM
+// beside CJS) is recognised too, and core's InvalidOptionError (which also has `option`) is not.
+const USAGE_BRAND = Symbol.for('sluice.cli.usageError');
+Object.defineProperty(UsageError.prototype, USAGE_BRAND, { value: true });
+
+/** True for a UsageError from any copy of this package. */
 export function isUsageError(value: unknown): value is UsageError {
-  return value instanceof SluiceError && typeof (value as { option?: unknown }).option === 'string';
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[USAGE_BRAND] === true;
 }
 
 /** The message of any thrown value, for wrapping core's errors in a UsageError. */

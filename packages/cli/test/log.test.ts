@@ -1,5 +1,5 @@
-import { isSluiceError } from '@sluice/core';
-import { parseLog, UsageError } from '@sluice/cli';
+import { InvalidOptionError, isSluiceError } from '@sluice/core';
+import { isUsageError, parseLog, UsageError } from '@sluice/cli';
 
 describe('parseLog', () => {
   test('"<timestamp> <key>" in epoch seconds, milliseconds and ISO 8601; comma or spaces; sorted, stable', () => {
@@ -47,4 +47,10 @@ describe('parseLog', () => {
     expect((caught as Error).message).toMatch(/^--log: line 2 /);
     expect(() => parseLog('# only a comment\n')).toThrow(/^--log: the log holds no requests/);
   });
+});
+
+test('isUsageError tells the CLI error from core errors that also name an option', () => {
+  expect(isUsageError(new UsageError('--log', 'bad'))).toBe(true);
+  expect(isUsageError(new InvalidOptionError('limit', 0, 'an integer >= 1'))).toBe(false);
+  expect(() => parseLog('1969-12-31T23:59:59Z alice')).toThrow(/^--log: line 1 /);
 });

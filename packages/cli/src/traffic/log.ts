@@ -44,7 +44,8 @@ function parseLine(line: string): Entry | undefined {
   const simple = SIMPLE.exec(line);
   if (!simple) return undefined;
   const us = simpleTime(simple[1]!);
-  return us === undefined ? undefined : { us, key: simple[2]! };
+  // Before 1970 is out of the limiter's clock range (nowMs >= 0): a bad line, not a crash later.
+  return us === undefined || us < 0 ? undefined : { us, key: simple[2]! };
 }
 
 /**
