@@ -1,7 +1,8 @@
 // The longer load test of adaptive load shedding (npm run shedding -w bench): an Express server
 // on 127.0.0.1 (a child process, pinned to CPU 0 when taskset exists) in front of a resource of
-// 8 slots x 50 ms (knee at 8 in flight, 160 requests/s), offered 0.5x, 1x, 2x and again 1x its
-// capacity, open loop, once per mode: gradient, aimd, and no shedding. Prints a summary table and
+// 8 slots x 50 ms (knee at 8 in flight, 160 requests/s), open loop, once per mode (gradient,
+// aimd, no shedding): 0.4 of its capacity, then 1x = 0.8 of it (busy but healthy), then the
+// offered load doubled to 2x = 1.6 of it, then back to 1x. Prints a summary table and
 // writes docs/images/load-shedding.svg (offered load, the limit, p99 latency over time).
 //   BENCH_QUICK=1 (or --quick): phases a fifth as long, to check the harness.
 import { execFileSync, fork } from 'node:child_process';
@@ -15,10 +16,10 @@ const SERVICE_MS = 50;
 const CAPACITY = (SLOTS * 1000) / SERVICE_MS;
 const SCALE = QUICK ? 0.2 : 1;
 const PHASES = [
-  { label: '0.5x', rps: CAPACITY / 2, durationMs: 10_000 * SCALE },
-  { label: '1x', rps: CAPACITY, durationMs: 20_000 * SCALE },
-  { label: '2x', rps: CAPACITY * 2, durationMs: 20_000 * SCALE },
-  { label: '1x again', rps: CAPACITY, durationMs: 10_000 * SCALE },
+  { label: '0.5x', rps: CAPACITY * 0.4, durationMs: 10_000 * SCALE },
+  { label: '1x', rps: CAPACITY * 0.8, durationMs: 20_000 * SCALE },
+  { label: '2x', rps: CAPACITY * 1.6, durationMs: 30_000 * SCALE },
+  { label: '1x again', rps: CAPACITY * 0.8, durationMs: 15_000 * SCALE },
 ];
 const TIMEOUT_MS = 10_000;
 const MODES = ['gradient', 'aimd', 'none'];

@@ -3,8 +3,8 @@
  * average (as Netflix's Gradient2 keeps) creeps up while the service runs saturated, since the
  * queueing it is meant to detect feeds it; then the limit climbs with it. So this one falls
  * quickly toward a lower window RTT and rises only slowly, with a time constant, so a service
- * that became slower for good is adopted within about a minute while sustained queueing barely
- * moves it.
+ * that became slower for good is adopted over a few minutes (time constant 60 s) while sustained
+ * queueing barely moves it.
  */
 export class LatencyBaseline {
   private valueMs = Number.NaN;
@@ -13,7 +13,7 @@ export class LatencyBaseline {
     /** Share of the gap closed per window when the RTT is below the baseline. */
     private readonly fallShare = 0.2,
     /** Time constant of the rise, ms. */
-    private readonly riseTauMs = 30_000,
+    private readonly riseTauMs = 60_000,
   ) {}
 
   /** ms; NaN before the first window. */

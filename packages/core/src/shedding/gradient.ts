@@ -26,8 +26,9 @@ export class GradientAlgorithm implements LimitAlgorithm {
     const longRtt = this.baseline.update(shortRtt, sample.spanMs);
     if (appLimited(limit, sample)) return limit;
     const gradient = Math.max(0.5, Math.min(1, (TOLERANCE * longRtt) / shortRtt));
-    // Queue allowance: a little queueing keeps the service busy between arrivals.
-    const queue = Math.sqrt(limit);
+    // Queue allowance: a little queueing keeps the service busy between arrivals. Half of
+    // Gradient2's sqrt(limit): with the full one the limit settled at about twice the knee.
+    const queue = Math.sqrt(limit) / 2;
     const estimate = limit * gradient + queue;
     return limit * (1 - SMOOTHING) + estimate * SMOOTHING;
   }
