@@ -4,6 +4,7 @@ import type { ConformanceOptions } from './options.js';
 import { concurrencySuite } from './suites/concurrency.js';
 import { keyShapesSuite } from './suites/key-shapes.js';
 import { capabilitySuite, leaseSuite } from './suites/leases.js';
+import { penaltyCapabilitySuite, penaltySuite } from './suites/penalty.js';
 import { lifecycleSuite } from './suites/lifecycle.js';
 import { randomizedSuite } from './suites/randomized.js';
 import { roundTripSuite } from './suites/round-trips.js';
@@ -24,7 +25,9 @@ export { KEY_SHAPES } from './key-shapes.js';
  * lifecycle, and a randomized comparison against core's reference model. With 'concurrency'
  * among `algorithms`: leases (acquire, release, expiry after leaseMs, renew, exactness under
  * parallel calls, all-or-nothing with rate policies, one round trip, randomized); without it,
- * that createLimiter refuses a concurrency policy on the store.
+ * that createLimiter refuses a concurrency policy on the store. With 'penalty': strikes, blocks,
+ * expiry, truthful retry, all-or-nothing, escalation, parallel exactness, randomized; without
+ * it, that createLimiter refuses a penalty policy on the store.
  */
 export function runStoreConformance(options: ConformanceOptions): void {
   const { describe, beforeAll, afterAll } = options;
@@ -50,7 +53,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
       throw new Error('runStoreConformance needs `algorithms`: the algorithms to certify, e.g. ALGORITHMS from @sluice/core.');
     }
     // The rate algorithms share every suite; the concurrency limit (leases) has its own.
-    const rate = algorithms.filter((algorithm: Algorithm): algorithm is RateAlgorithm => algorithm !== 'concurrency');
+    const rate = algorithms.filter((algorithm: Algorithm): algorithm is RateAlgorithm => algorithm !== 'concurrency' && algorithm !== 'penalty');
     if (rate.length === 0) throw new Error('runStoreConformance certifies at least one rate algorithm (e.g. ALGORITHMS from @sluice/core).');
     scenarioSuite(ctx, rate);
     stateSuite(ctx, rate);
@@ -61,5 +64,7 @@ export function runStoreConformance(options: ConformanceOptions): void {
     randomizedSuite(ctx, rate);
     if (algorithms.includes('concurrency')) leaseSuite(ctx, rate);
     else capabilitySuite(ctx);
+    if (algorithms.includes('penalty')) penaltySuite(ctx, rate);
+    else penaltyCapabilitySuite(ctx);
   });
 }

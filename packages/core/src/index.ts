@@ -4,6 +4,8 @@ export { msToMicros, microsToMsCeil, monotonicMicros } from './time/clock.js';
 export * from './policies/index.js';
 export type { Mode, Evaluation, PolicyState, FixedWindowState, SlidingWindowState, SlidingLogState, BucketState } from './algorithms/types.js';
 export type { StoreMode, ConcurrencyState, Lease } from './algorithms/types.js';
+export type { PenaltyState } from './algorithms/types.js';
+export { evaluatePenalty, penaltyBlockLeft, penaltyMemoryUs } from './algorithms/penalty.js';
 export { newLeaseId, DEFAULT_HOLD_ESTIMATE_MS, type LeaseHandle } from './limiter/leases.js';
 export { evaluatePolicy } from './algorithms/evaluate.js';
 export type { Store, StoreRequest, PolicyResult, MaybePromise, StoreBinding, BoundStore } from './store/types.js';

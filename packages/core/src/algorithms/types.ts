@@ -45,7 +45,17 @@ export interface ConcurrencyState {
   /** Leases in the order they were taken (a renewed lease keeps its place). */
   leases: readonly Lease[];
 }
-export type PolicyState = FixedWindowState | SlidingWindowState | SlidingLogState | BucketState | ConcurrencyState;
+/** Penalties for repeat offenders (algorithms/penalty.ts). */
+export interface PenaltyState {
+  expiresAtUs: number;
+  /** When each strike (a denial by the other policies) happened, oldest first. */
+  strikes: number[];
+  /** Blocked while now < blockedUntilUs (0: never blocked). */
+  blockedUntilUs: number;
+  /** Blocks so far (the next block's escalation step), while remembered. */
+  level: number;
+}
+export type PolicyState = FixedWindowState | SlidingWindowState | SlidingLogState | BucketState | ConcurrencyState | PenaltyState;
 
 /** One policy's verdict in microseconds, plus the state to write if the decision commits. */
 export interface Evaluation {

@@ -286,7 +286,7 @@ class StoreLimiter implements Limiter {
   private answered(results: readonly PolicyResult[]): Decision {
     if (this.unproven) this.proven();
     if (this.guarded) this.breaker?.success();
-    return combineResults(results);
+    return combineResults(results, this.policies);
   }
 
   /**
@@ -336,7 +336,7 @@ class StoreLimiter implements Limiter {
   private fromFallback(results: readonly PolicyResult[], key: string, fallback: Store, reason: Degraded): Decision {
     noteAnswer(fallback);
     if (this.hub.listening) this.emitDegraded(key, reason, 'fallback');
-    const decision = combineResults(results);
+    const decision = combineResults(results, this.policies);
     decision.decidedBy = 'fallback';
     decision.degraded = reason;
     return decision;

@@ -45,9 +45,11 @@ export interface Decision {
 
 /**
  * Combines per-policy results into one decision (all-or-nothing already applied by the store),
- * `decidedBy: 'store'`; the limiter relabels a fallback store's answer.
+ * `decidedBy: 'store'`; the limiter relabels a fallback store's answer. `policies` (the results'
+ * policies, same order), when given, lets a penalty bind only when it denies or nothing else
+ * allows: its `remaining` counts strikes, not requests.
  */
-export function combineResults(results: readonly PolicyResult[]): Decision {
+export function combineResults(results: readonly PolicyResult[], policies?: readonly Policy[]): Decision {
   if (results.length === 1) {
     const only = results[0]!;
     return {
@@ -65,9 +67,13 @@ export function combineResults(results: readonly PolicyResult[]): Decision {
   let binding: PolicyResult | undefined;
   let denied: PolicyResult | undefined;
   let delayMs = 0;
-  for (const result of results) {
+  let idle: PolicyResult | undefined;
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!;
     if (!result.allowed) {
       if (denied === undefined || result.retryAfterMs > denied.retryAfterMs) denied = result;
+    } else if (policies?.[i]?.algorithm === 'penalty') {
+      idle = result;
     } else if (
       binding === undefined ||
       result.remaining < binding.remaining ||
@@ -77,7 +83,7 @@ export function combineResults(results: readonly PolicyResult[]): Decision {
     }
     if (result.delayMs > delayMs) delayMs = result.delayMs;
   }
-  const chosen = (denied ?? binding)!;
+  const chosen = (denied ?? binding ?? idle)!;
   return {
     allowed: denied === undefined,
     limit: chosen.limit,

@@ -77,9 +77,12 @@ export class FiguresDecision implements Decision {
     let binding = -1;
     let denied = -1;
     let delayUs = 0;
+    let idle = -1; // an allowing penalty: binds only when nothing else allows (combineResults)
     for (let i = 0, at = 0; i < policies.length; i++, at += 5) {
       if (copy[at] !== 1) {
         if (denied < 0 || ms(copy[at + 3]!) > ms(copy[denied + 3]!)) denied = at;
+      } else if (policies[i]!.algorithm === 'penalty') {
+        idle = at;
       } else if (
         binding < 0 ||
         copy[at + 1]! < copy[binding + 1]! ||
@@ -89,7 +92,7 @@ export class FiguresDecision implements Decision {
       }
       if (copy[at + 4]! > delayUs) delayUs = copy[at + 4]!;
     }
-    const chosen = denied < 0 ? binding : denied;
+    const chosen = denied >= 0 ? denied : binding >= 0 ? binding : idle;
     const policy = policies[chosen / 5]!;
     this.allowed = denied < 0;
     this.limit = policy.limit;

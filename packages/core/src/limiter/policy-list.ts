@@ -3,12 +3,13 @@ import { fixedWindow } from '../policies/fixed-window.js';
 import { leakyBucket } from '../policies/leaky-bucket.js';
 import { ALL_ALGORITHMS, isPolicy, type Policy } from '../policies/policy.js';
 import { concurrency } from '../policies/concurrency.js';
+import { penalty } from '../policies/penalty.js';
 import { slidingLog } from '../policies/sliding-log.js';
 import { slidingWindow } from '../policies/sliding-window.js';
 import { tokenBucket } from '../policies/token-bucket.js';
 import { isPlainObject } from '../validate.js';
 
-const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket(), leakyBucket() or concurrency()';
+const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket(), leakyBucket(), concurrency() or penalty()';
 
 /** The same policy built again by this copy's constructor: validates it and recomputes every derived field. */
 function rebuild(policy: Policy): Policy {
@@ -26,7 +27,15 @@ function rebuild(policy: Policy): Policy {
       return leakyBucket({ capacity: policy.capacity, leakPerSecond: policy.ratePerSecond, name });
     case 'concurrency':
       return concurrency({ limit: policy.limit, leaseMs: policy.leaseMs, name });
+    case 'penalty':
+      return penalty({ after: policy.limit, within: policy.windowMs, blockFor: [...policy.blockForMs], name });
   }
+}
+
+/** Field equality for `isSound`: arrays (a penalty's steps) element by element. */
+function sameField(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return Object.is(a, b);
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
 }
 
 /**
@@ -42,7 +51,7 @@ function isSound(policy: Policy): boolean {
     return false;
   }
   const fields = Object.keys(twin) as (keyof Policy)[];
-  return fields.length === Object.keys(policy).length && fields.every((field) => Object.is(twin[field], policy[field]));
+  return fields.length === Object.keys(policy).length && fields.every((field) => sameField(twin[field], policy[field]));
 }
 
 /**
@@ -71,5 +80,15 @@ export function validatePolicies(value: unknown, option = 'policies'): readonly 
     names.add(policy.name);
     ids.add(policy.id);
   });
+  assertPenaltyPlacement(value as Policy[], option);
   return Object.freeze([...value]);
+}
+
+/** A penalty watches the other policies' denials: at most one per limiter, and never alone. */
+function assertPenaltyPlacement(policies: readonly Policy[], option: string): void {
+  const at = policies.findIndex((policy) => policy.algorithm === 'penalty');
+  if (at < 0) return;
+  if (policies.length === 1) throw new InvalidOptionError(option, policies[0]!.id, 'a penalty next to at least one other policy (it counts their denials)');
+  const second = policies.findIndex((policy, index) => index > at && policy.algorithm === 'penalty');
+  if (second >= 0) throw new InvalidOptionError(`${option}[${second}]`, policies[second]!.id, 'at most one penalty policy per limiter');
 }

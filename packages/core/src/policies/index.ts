@@ -7,6 +7,7 @@ export {
   type RateAlgorithm,
   type RatePolicy,
   type ConcurrencyPolicy,
+  type PenaltyPolicy,
   type WindowAlgorithm,
   type BucketAlgorithm,
   type WindowPolicy,
@@ -19,4 +20,5 @@ export { slidingLog, MAX_SLIDING_LOG_LIMIT } from './sliding-log.js';
 export { tokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { leakyBucket, type LeakyBucketOptions } from './leaky-bucket.js';
 export { concurrency, MAX_CONCURRENCY_LIMIT, type ConcurrencyOptions } from './concurrency.js';
+export { penalty, MAX_PENALTY_STRIKES, MAX_PENALTY_STEPS, type PenaltyOptions } from './penalty.js';
 export type { WindowPolicyOptions } from './window-options.js';

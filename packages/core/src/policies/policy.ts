@@ -5,10 +5,13 @@
  */
 export const ALGORITHMS = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket', 'leaky-bucket'] as const;
 export type RateAlgorithm = (typeof ALGORITHMS)[number];
-/** A policy's algorithm: a rate algorithm, or the concurrency (in-flight) limit. */
-export type Algorithm = RateAlgorithm | 'concurrency';
-/** Every algorithm, the concurrency limit included. */
-export const ALL_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'concurrency'] as const);
+/**
+ * A policy's algorithm: a rate algorithm, the concurrency (in-flight) limit, or the penalty for
+ * repeat offenders (blocks a key the other policies keep denying; see policies/penalty.ts).
+ */
+export type Algorithm = RateAlgorithm | 'concurrency' | 'penalty';
+/** Every algorithm, the concurrency limit and the penalty included. */
+export const ALL_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'concurrency', 'penalty'] as const);
 export type WindowAlgorithm = 'fixed-window' | 'sliding-window' | 'sliding-log';
 export type BucketAlgorithm = 'token-bucket' | 'leaky-bucket';
 
@@ -52,8 +55,20 @@ export interface ConcurrencyPolicy extends PolicyBase {
   readonly leaseUs: number;
 }
 
+/**
+ * Penalties for repeat offenders: `limit` (= `after`) denials by the other policies within
+ * `windowMs` (= `within`) block the key for `blockForMs[level]` (escalating steps, the last repeating).
+ */
+export interface PenaltyPolicy extends PolicyBase {
+  readonly algorithm: 'penalty';
+  readonly withinUs: number;
+  /** Block durations (ms), one per escalation step; one entry for a fixed block. */
+  readonly blockForMs: readonly number[];
+  readonly blockForUs: readonly number[];
+}
+
 export type RatePolicy = WindowPolicy | BucketPolicy;
-export type Policy = RatePolicy | ConcurrencyPolicy;
+export type Policy = RatePolicy | ConcurrencyPolicy | PenaltyPolicy;
 
 /**
  * Brand of a policy built (and validated) by a policy constructor. A registry symbol, so a

@@ -2,6 +2,7 @@ import { evaluatePolicy } from '../algorithms/evaluate.js';
 import type { Evaluation, PolicyState } from '../algorithms/types.js';
 import type { PolicyResult, StoreRequest } from './types.js';
 import { resultOf } from './results.js';
+import { decideWithPenalty } from './decide-penalty.js';
 
 /** Where `decide` reads and writes states, keyed by `<base>:<policyId>`. */
 export interface StateTable {
@@ -17,6 +18,9 @@ export interface StateTable {
  */
 export function decide(table: StateTable, request: StoreRequest, nowUs: number): PolicyResult[] {
   const { policies, cost, mode, key, lease } = request;
+  // A penalty watches the other policies' answer (store/decide-penalty.ts).
+  const penaltyAt = policies.findIndex((policy) => policy.algorithm === 'penalty');
+  if (penaltyAt >= 0) return decideWithPenalty(table, request, nowUs, penaltyAt, decide);
   const count = policies.length;
   const keys: string[] = new Array(count);
   const evaluations: Evaluation[] = new Array(count);

@@ -11,4 +11,7 @@ export { StoreError, ErrorCodes, toStoreError, type StoreErrorOptions, type Stor
 export { msToMicros, microsToMsCeil, monotonicMicros } from '../time/clock.js';
 export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_MARKER } from './keys.js';
 export { evaluatePolicy } from '../algorithms/evaluate.js';
+export type { PenaltyPolicy } from '../policies/policy.js';
+export type { PenaltyState } from '../algorithms/types.js';
+export { evaluatePenalty, penaltyBlockLeft, penaltyMemoryUs } from '../algorithms/penalty.js';
 export { decide, type StateTable } from './decide.js';

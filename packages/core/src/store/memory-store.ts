@@ -8,6 +8,7 @@ import { assertOpen } from './lifecycle.js';
 import { memoryIdOf, memoryIdOfEncoded } from './memory-keys.js';
 import { modeFor, type MemoryTable, type Room } from './memory-table.js';
 import { tableFor } from './memory-tables.js';
+import { decidePenalized } from './memory-penalty.js';
 import type { BoundStore, PolicyResult, Store, StoreBinding, StoreRequest } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -91,7 +92,10 @@ export class MemoryStore implements Store, Room {
     const { policies } = request;
     const tables = policies.map((policy) => this.table(group, policy));
     const out = new Float64Array(policies.length * FIELDS);
-    decideAll(this, tables, id, now, request.cost, request.mode, out, new Int32Array(policies.length), request.lease);
+    const slots = new Int32Array(policies.length);
+    const penaltyAt = penaltyIndex(policies);
+    if (penaltyAt >= 0) decidePenalized(this, tables, penaltyAt, id, now, request.cost, request.mode, out, slots, request.lease);
+    else decideAll(this, tables, id, now, request.cost, request.mode, out, slots, request.lease);
     return resultsOf(policies, out);
   }
 
@@ -188,6 +192,11 @@ export class MemoryStore implements Store, Room {
   }
 }
 
+/** Where the penalty is among `policies` (-1: none): it decides with the others (memory-penalty.ts). */
+function penaltyIndex(policies: readonly Policy[]): number {
+  return policies.findIndex((policy) => policy.algorithm === 'penalty');
+}
+
 function forget(table: MemoryTable | undefined, id: string): void {
   if (table === undefined) return;
   const slot = table.index.get(id);
@@ -236,6 +245,8 @@ class MemoryBinding implements BoundStore {
   private readonly single: MemoryTable | undefined;
   private readonly out: Float64Array;
   private readonly slots: Int32Array;
+  /** Where the penalty is (-1: none; a lone penalty takes the single-table path). */
+  private readonly penaltyAt: number;
 
   constructor(
     private readonly store: MemoryStore,
@@ -245,6 +256,7 @@ class MemoryBinding implements BoundStore {
     this.single = tables.length === 1 ? tables[0] : undefined;
     this.out = new Float64Array(tables.length * FIELDS);
     this.slots = new Int32Array(tables.length);
+    this.penaltyAt = tables.length > 1 ? penaltyIndex(policies) : -1;
   }
 
   decide(clientKey: string, cost: number, mode: StoreMode, nowMs: number | undefined, lease?: string): Decision {
@@ -258,6 +270,8 @@ class MemoryBinding implements BoundStore {
       const slot = single.index.get(id) ?? -1;
       single.evaluate(slot, now, cost, modeFor(single, mode), out, 0, lease);
       if (mode !== 'peek') single.commit(id, slot);
+    } else if (this.penaltyAt >= 0) {
+      decidePenalized(store, this.tables, this.penaltyAt, id, now, cost, mode, out, this.slots, lease);
     } else {
       decideAll(store, this.tables, id, now, cost, mode, out, this.slots, lease);
     }

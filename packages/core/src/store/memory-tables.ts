@@ -3,6 +3,7 @@ import { remainingOf, resetAfter, retryAfter } from '../algorithms/sliding-windo
 import type { Mode, PolicyState, StoreMode } from '../algorithms/types.js';
 import type { BucketPolicy, Policy, WindowPolicy } from '../policies/policy.js';
 import { DELETE, grown, KEEP, MemoryTable, SET, type Room } from './memory-table.js';
+import { PenaltyTable } from './memory-penalty.js';
 
 // One table class per algorithm, each the reference model (src/algorithms) rewritten over
 // columns, so each call site stays monomorphic in a process that runs one algorithm. The
@@ -287,5 +288,7 @@ export function tableFor(policy: Policy, room: Room): MemoryTable {
     case 'sliding-log':
     case 'concurrency':
       return new ObjectTable(policy, room);
+    case 'penalty':
+      return new PenaltyTable(policy, room);
   }
 }
