@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { ErrorCodes, fixedWindow, leakyBucket, tokenBucket, type SluiceWarning } from '@sluice/core';
 import type { AdapterHarness, AppSpec, RequestLike, TestApp, TestResponse } from './harness.js';
 import { FailingStore, FakeClockStore } from './test-stores.js';
+import { runShadowRows } from './shadow-rows.js';
 
 const QUOTA_EXCEEDED = 'https://iana.org/assignments/http-problem-types#quota-exceeded';
 const REDUCED_CAPACITY = 'https://iana.org/assignments/http-problem-types#temporary-reduced-capacity';
@@ -38,6 +39,8 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
       await Promise.all(apps.splice(0).map((app) => app.close()));
       clock.close();
     });
+
+    runShadowRows(build, () => clock);
 
     const minute = (limit: number) => fixedWindow({ name: 'minute', limit, window: '1m' });
     const get = (app: TestApp, headers?: Record<string, string>, path = '/'): Promise<TestResponse> => app.request({ path, headers });

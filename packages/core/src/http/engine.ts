@@ -16,6 +16,7 @@ import { decidedBefore, recordDecision, type DecisionCarrier } from './stack.js'
 import { callSafely } from '../safe-call.js';
 import { isThenable } from './thenable.js';
 import type { EventHub } from '../events/hub.js';
+import { enforcedHeaders, enforcedOnly } from '../shadow/header-view.js';
 import type { LimiterEvents } from '../events/types.js';
 import type { Limiter } from '../limiter/limiter.js';
 
@@ -226,9 +227,15 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     // A concurrency lease ends with the response, however it ends (finish, client gone, error).
     if (decision.lease !== undefined) this.endLease(framework, req, res, decision);
     const stacked = recordDecision(carrier, policySet, decision);
-    writeRateLimitHeaders(res, framework.setHeader, policySet, decision, options.headers, options.legacyHeaders, stacked);
+    if (decision.shadow === undefined || options.shadowHeaders || stacked !== undefined) {
+      writeRateLimitHeaders(res, framework.setHeader, policySet, decision, options.headers, options.legacyHeaders, stacked);
+    } else {
+      // Shadow policies stay out of the headers unless shadowHeaders: only the enforced ones show.
+      const shown = enforcedHeaders(policySet, decision);
+      if (shown !== undefined) writeRateLimitHeaders(res, framework.setHeader, shown.set, shown.decision, options.headers, options.legacyHeaders);
+    }
     framework.expose(req, carrier);
-    if (!decision.allowed) return this.deny(framework, req, res, next, decision, cost);
+    if (!decision.allowed) return this.deny(framework, req, res, next, decision.shadow === undefined ? decision : enforcedOnly(policySet, decision), cost);
     if (this.refunds) framework.afterResponse(req, res, this, { decision, policySet, key, cost });
     if (decision.delayMs > 0) return this.hold(framework, req, res, next, decision.delayMs);
     return framework.proceed(req, res, next);

@@ -66,6 +66,12 @@ export interface RateLimitOptions<Req, OnLimited> extends Omit<LimiterOptions, '
   onCallbackError?: (error: unknown) => void;
   /** Where one-time configuration warnings go. Default: the limiter's `onWarning`, else `process.emitWarning`. */
   onWarning?: WarningHandler;
+  /**
+   * Show shadow policies (limiter or policy option `shadow`) in the RateLimit-Policy / RateLimit
+   * headers too, with their own figures. They never deny either way. Default false: the headers
+   * describe only the enforced policies (none for a whole-shadow limiter).
+   */
+  shadowHeaders?: boolean;
 }
 
 /** Where a request's policy set comes from: fixed, or looked up per request. */
@@ -87,6 +93,7 @@ export interface ResolvedRateLimitOptions<Req, OnLimited> {
   onLimited: OnLimited | undefined;
   refund: ((statusCode: number) => boolean | PromiseLike<boolean>) | undefined;
   maxDelayMs: number;
+  shadowHeaders: boolean;
   onCallbackError: (error: unknown) => void;
   onWarning: WarningHandler;
   /** The events of the limiter(s) this middleware uses (per-request policy sets share them). */
@@ -119,6 +126,7 @@ export const RATE_LIMIT_OPTION_KEYS: readonly string[] = [
   'ipv6Subnet',
   'maxDelayMs',
   'onCallbackError',
+  'shadowHeaders',
 ];
 
 const CALLBACK_OPTIONS = ['key', 'cost', 'skip', 'onLimited', 'refund', 'onWarning', 'onCallbackError'] as const;
@@ -259,6 +267,7 @@ export function resolveRateLimitOptions<Req, OnLimited>(
     onLimited: options.onLimited as OnLimited | undefined,
     refund: options.refund as ResolvedRateLimitOptions<Req, OnLimited>['refund'],
     maxDelayMs: resolveMaxDelayMs(options.maxDelayMs),
+    shadowHeaders: resolveBoolean(options.shadowHeaders, 'shadowHeaders'),
     onCallbackError: (options.onCallbackError as ((error: unknown) => void) | undefined) ?? warnCallbackFailed(onWarning),
     onWarning,
   };

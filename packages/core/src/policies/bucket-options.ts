@@ -6,6 +6,7 @@ import {
   assertPositiveInteger,
   assertPositiveNumber,
 } from '../validate.js';
+import { parseShadow } from './window-options.js';
 import { POLICY_NAME_PATTERN, registerPolicy, type BucketAlgorithm, type BucketPolicy } from './policy.js';
 
 /** capacity × interval must stay below 2^52 µs so bucket arithmetic is exact. */
@@ -17,6 +18,7 @@ export interface ParsedBucketOptions {
   ratePerSecond: number;
   intervalUs: number;
   name: string | undefined;
+  shadow: boolean;
 }
 
 /** 1e6 / rate as whole microseconds: exact when it is (within float noise), else rounded up. */
@@ -28,7 +30,7 @@ export function intervalMicros(ratePerSecond: number): number {
 
 export function parseBucketOptions(options: unknown, constructorName: string, rateKey: string): ParsedBucketOptions {
   assertPlainObject(options, constructorName);
-  assertKnownKeys(options, new Set(['capacity', rateKey, 'name']), '');
+  assertKnownKeys(options, new Set(['capacity', rateKey, 'name', 'shadow']), '');
   const capacity = assertPositiveInteger(options.capacity, 'capacity');
   const ratePerSecond = assertPositiveNumber(options[rateKey], rateKey, MAX_RATE_PER_SECOND);
   const intervalUs = intervalMicros(ratePerSecond);
@@ -39,7 +41,7 @@ export function parseBucketOptions(options: unknown, constructorName: string, ra
     options.name === undefined
       ? undefined
       : assertNonEmptyString(options.name, 'name', POLICY_NAME_PATTERN, 'letters, digits, "_", "." or "-" (1 to 64)');
-  return { capacity, ratePerSecond, intervalUs, name };
+  return { capacity, ratePerSecond, intervalUs, name, shadow: parseShadow(options.shadow) };
 }
 
 /** Validates a bucket's options and builds the (frozen, registered) policy. */
@@ -50,8 +52,8 @@ export function bucketPolicy(
   constructorName: string,
   rateKey: string,
 ): BucketPolicy {
-  const { capacity, ratePerSecond, intervalUs, name } = parseBucketOptions(options, constructorName, rateKey);
+  const { capacity, ratePerSecond, intervalUs, name, shadow } = parseBucketOptions(options, constructorName, rateKey);
   const id = `${idPrefix}-${capacity}-${intervalUs}`;
   const windowMs = Math.ceil((capacity * intervalUs) / 1000);
-  return registerPolicy({ algorithm, id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs });
+  return registerPolicy({ algorithm, id, name: name ?? id, limit: capacity, windowMs, capacity, ratePerSecond, intervalUs }, shadow);
 }

@@ -6,7 +6,7 @@ import { parseWindowOptions, type WindowPolicyOptions } from './window-options.j
  * with the first request after it ends. State: a start time and a count.
  */
 export function fixedWindow(options: WindowPolicyOptions): WindowPolicy {
-  const { limit, windowMs, name } = parseWindowOptions(options, 'fixedWindow');
+  const { limit, windowMs, name, shadow } = parseWindowOptions(options, 'fixedWindow');
   const id = `fw-${limit}-${windowMs}`;
-  return registerPolicy({ algorithm: 'fixed-window', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 });
+  return registerPolicy({ algorithm: 'fixed-window', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 }, shadow);
 }

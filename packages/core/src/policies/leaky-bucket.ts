@@ -7,6 +7,8 @@ export interface LeakyBucketOptions {
   /** Requests leaving the queue per second (fractions allowed). */
   leakPerSecond: number;
   name?: string;
+  /** Shadow mode: evaluated, charged and reported, never denies. Default false. */
+  shadow?: boolean;
 }
 
 /**

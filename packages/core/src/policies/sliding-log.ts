@@ -9,7 +9,7 @@ export const MAX_SLIDING_LOG_LIMIT = 100_000;
  * unit of cost, so O(limit) per key; prefer slidingWindow for large limits.
  */
 export function slidingLog(options: WindowPolicyOptions): WindowPolicy {
-  const { limit, windowMs, name } = parseWindowOptions(options, 'slidingLog', MAX_SLIDING_LOG_LIMIT);
+  const { limit, windowMs, name, shadow } = parseWindowOptions(options, 'slidingLog', MAX_SLIDING_LOG_LIMIT);
   const id = `sl-${limit}-${windowMs}`;
-  return registerPolicy({ algorithm: 'sliding-log', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 });
+  return registerPolicy({ algorithm: 'sliding-log', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 }, shadow);
 }

@@ -10,10 +10,10 @@ const MAX_WEIGHTED = 2 ** 52;
  * it still overlaps the sliding window, plus the current one's. State: two counts.
  */
 export function slidingWindow(options: WindowPolicyOptions): WindowPolicy {
-  const { limit, windowMs, name } = parseWindowOptions(options, 'slidingWindow');
+  const { limit, windowMs, name, shadow } = parseWindowOptions(options, 'slidingWindow');
   if (limit * windowMs > MAX_WEIGHTED) {
     throw new InvalidOptionError('limit', limit, `at most ${Math.floor(MAX_WEIGHTED / windowMs)} for a ${windowMs} ms window`);
   }
   const id = `sw-${limit}-${windowMs}`;
-  return registerPolicy({ algorithm: 'sliding-window', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 });
+  return registerPolicy({ algorithm: 'sliding-window', id, name: name ?? id, limit, windowMs, windowUs: windowMs * 1000 }, shadow);
 }

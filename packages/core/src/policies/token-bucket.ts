@@ -7,6 +7,8 @@ export interface TokenBucketOptions {
   /** Tokens added per second (fractions allowed, e.g. 0.5 or 3). */
   refillPerSecond: number;
   name?: string;
+  /** Shadow mode: evaluated, charged and reported, never denies. Default false. */
+  shadow?: boolean;
 }
 
 /**

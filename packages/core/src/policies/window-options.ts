@@ -2,6 +2,14 @@ import type { Duration } from '../time/duration.js';
 import { parseDuration } from '../time/duration.js';
 import { assertKnownKeys, assertNonEmptyString, assertPlainObject, assertPositiveInteger } from '../validate.js';
 import { POLICY_NAME_PATTERN } from './policy.js';
+import { InvalidOptionError } from '../errors.js';
+
+/** A policy's `shadow` option: a boolean, default false. */
+export function parseShadow(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError('shadow', value, 'a boolean');
+  return value;
+}
 
 export interface WindowPolicyOptions {
   /** Requests (cost units) admitted per window. */
@@ -10,14 +18,17 @@ export interface WindowPolicyOptions {
   window: Duration;
   /** Shown in RateLimit headers and problem bodies. Letters, digits, `_`, `.`, `-`. */
   name?: string;
+  /** Shadow mode: evaluated, charged and reported, never denies. Default false. */
+  shadow?: boolean;
 }
 
-const WINDOW_KEYS = new Set(['limit', 'window', 'name']);
+const WINDOW_KEYS = new Set(['limit', 'window', 'name', 'shadow']);
 
 export interface ParsedWindowOptions {
   limit: number;
   windowMs: number;
   name: string | undefined;
+  shadow: boolean;
 }
 
 export function parseWindowOptions(options: unknown, constructorName: string, maxLimit?: number): ParsedWindowOptions {
@@ -29,5 +40,5 @@ export function parseWindowOptions(options: unknown, constructorName: string, ma
     options.name === undefined
       ? undefined
       : assertNonEmptyString(options.name, 'name', POLICY_NAME_PATTERN, 'letters, digits, "_", "." or "-" (1 to 64)');
-  return { limit, windowMs, name };
+  return { limit, windowMs, name, shadow: parseShadow(options.shadow) };
 }
