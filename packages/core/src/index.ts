@@ -17,6 +17,7 @@ export { baseKey, encodeClientKey, policyKey, MAX_CLIENT_KEY_LENGTH, DIGEST_KEY_
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { FiguresDecision, type Figures } from './limiter/figures-decision.js';
 export { combineResults, degradedDecision, DEGRADED_RETRY_AFTER_MS, type Decision, type Degraded, type DecidedBy } from './limiter/decision.js';
+export type { ShadowVerdict } from './limiter/decision.js';
 export {
   resolveLimiterOptions,
   validatePolicies,

@@ -20,6 +20,7 @@ import { EventHub, outcomeOf } from '../events/hub.js';
 import type { LimiterEvents } from '../events/types.js';
 import { breakerFor, type Breaker } from '../resilience/breaker.js';
 import { BlockCache } from '../resilience/block-cache.js';
+import { reportedOutcome, Shadowing } from './shadow.js';
 
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
@@ -60,8 +61,16 @@ class StoreLimiter implements Limiter {
   /** This limiter's denied keys, unless `blockCache: false`. */
   private blockCache: BlockCache | undefined;
 
-  /** `hub`: a sibling's (withPolicies) or an adapter's, so all report to the same listeners. */
-  constructor(options: LimiterOptions, hub?: EventHub) {
+  /** Shadow mode: the parts that decide, when any policy (or the whole limiter) is in shadow. */
+  private readonly shadowing: Shadowing | undefined;
+  /** A shadow part reports no degraded events: the enforced part's decision is the one returned. */
+  private readonly quietDegraded: boolean;
+
+  /**
+   * `hub`: a sibling's (withPolicies) or an adapter's, so all report to the same listeners.
+   * `part`: internal, a part of a shadow limiter (never split again).
+   */
+  constructor(options: LimiterOptions, hub?: EventHub, part?: { quietDegraded: boolean }) {
     const { policies, ...settings } = resolveLimiterOptions(options);
     this.policies = policies;
     this.options = Object.freeze(settings);
@@ -74,6 +83,13 @@ class StoreLimiter implements Limiter {
     // A hub follows one store's breaker: a sibling on another store gets its own.
     this.hub = hub !== undefined && hub.store === settings.store ? hub : new EventHub(settings.store, settings.onWarning);
     this.events = this.hub;
+    this.quietDegraded = part?.quietDegraded ?? false;
+    const plan = part === undefined ? Shadowing.plan(policies, settings.shadow) : undefined;
+    if (plan !== undefined) {
+      const partOf = (list: readonly Policy[], quietDegraded: boolean): StoreLimiter =>
+        new StoreLimiter({ ...settings, policies: list, shadow: false }, this.hub, { quietDegraded });
+      this.shadowing = new Shadowing(policies, plan.enforced.length > 0 ? partOf(plan.enforced, false) : undefined, partOf(plan.shadow, plan.enforced.length > 0));
+    }
     this.bound = typeof this.store.bind === 'function' ? (this.store.bind({ prefix: this.prefix, policies }) ?? undefined) : undefined;
     this.leases = Leases.of(settings, policies);
   }
@@ -105,20 +121,17 @@ class StoreLimiter implements Limiter {
 
   private emitDecision(key: string, cost: number, mode: Mode, decision: Decision, storeLatencyMs: number): void {
     if (!this.hub.has('decision')) return;
-    this.hub.emit('decision', {
-      prefix: this.prefix,
-      key,
-      mode,
-      cost,
-      outcome: outcomeOf(decision.allowed, decision.delayMs),
-      enforced: true,
-      decision,
-      storeLatencyMs,
-    });
+    if (decision.shadow === undefined) {
+      this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome: outcomeOf(decision.allowed, decision.delayMs), enforced: true, decision, storeLatencyMs });
+      return;
+    }
+    const { outcome, enforced } = reportedOutcome(decision);
+    this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome, enforced, decision, storeLatencyMs });
   }
 
-  /** The decision itself (validated input), without the 'decision' event. */
-  private decideQuiet(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease?: string): MaybePromise<Decision> {
+  /** The decision itself (validated input), without the 'decision' event. Internal (shadow parts call it). */
+  decideQuiet(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease?: string): MaybePromise<Decision> {
+    if (this.shadowing !== undefined && lease === undefined) return this.shadowing.decide(key, cost, mode, nowMs);
     if (this.leases !== undefined && lease === undefined && mode === 'consume') {
       return this.leases.consume(key, cost, (id) => this.decideQuiet(key, cost, mode, nowMs, id));
     }
@@ -252,7 +265,7 @@ class StoreLimiter implements Limiter {
 
   async reset(key: string): Promise<void> {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
-    this.blockCache?.clear(key);
+    this.clearBlocked(key);
     const breaker = this.breaker;
     if (breaker !== undefined && breaker.state !== 'closed' && !breaker.admits()) {
       throw new StoreError(`The circuit breaker of ${this.store.constructor?.name ?? 'the store'} is open: reset was not sent.`);
@@ -270,9 +283,21 @@ class StoreLimiter implements Limiter {
     }
   }
 
+  /** Internal: forgets the key's cached denials (this limiter's block cache, its shadow parts'). */
+  clearBlocked(key: string): void {
+    this.blockCache?.clear(key);
+    this.shadowing?.clearBlocked(key);
+  }
+
+  /** Internal: decides every call still waiting on the store by the failure policy, now. */
+  cancelPending(error: unknown): void {
+    this.deadlines.cancelAll(error);
+    this.shadowing?.cancelPending(error);
+  }
+
   async close(): Promise<void> {
     // Decisions still waiting on the store are decided now by the failure policy.
-    this.deadlines.cancelAll(closedStoreError(this.store.constructor?.name ?? 'store'));
+    this.cancelPending(closedStoreError(this.store.constructor?.name ?? 'store'));
     await this.store.close?.();
     if (typeof this.onStoreError === 'object') await this.onStoreError.close?.();
   }
@@ -351,7 +376,7 @@ class StoreLimiter implements Limiter {
   }
 
   private emitDegraded(key: string, reason: Degraded, decidedBy: 'fallback' | 'failure-policy'): void {
-    if (this.hub.has('degraded')) this.hub.emit('degraded', { prefix: this.prefix, key, reason, decidedBy });
+    if (this.hub.has('degraded') && !this.quietDegraded) this.hub.emit('degraded', { prefix: this.prefix, key, reason, decidedBy });
   }
 
   private report(error: StoreError, store: Store, role: 'store' | 'onStoreError'): void {

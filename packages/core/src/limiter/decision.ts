@@ -17,6 +17,18 @@ export type Degraded = 'store-error' | 'timeout' | 'breaker-open';
  */
 export type DecidedBy = 'store' | 'fallback' | 'failure-policy' | 'block-cache';
 
+/** What a limiter's shadow policies would have decided (see the limiter option `shadow`). */
+export interface ShadowVerdict {
+  /** False when a shadow policy would have denied. */
+  allowed: boolean;
+  /** The binding shadow policy. */
+  policy: string;
+  /** ms a same-cost retry would have had to wait (0 when allowed, Infinity for never). */
+  retryAfterMs: number;
+  /** ms a leaky-bucket shadow policy would have held the request. */
+  delayMs: number;
+}
+
 export interface Decision {
   allowed: boolean;
   /** Of the binding policy: the one that denied (latest retry), else the tightest. */
@@ -35,6 +47,12 @@ export interface Decision {
   decidedBy: DecidedBy;
   /** Set when the primary store failed, and why (for both 'fallback' and 'failure-policy' decisions). */
   degraded?: Degraded;
+  /**
+   * Set on decisions of limiters with shadow policies (or `shadow: true`): what those policies
+   * would have decided. Never applied: the decision's own fields come from the enforced policies
+   * (all allowed, no delay, for a whole-shadow limiter); their per-policy figures are in `results`.
+   */
+  shadow?: ShadowVerdict;
   /**
    * The lease an admitted request holds under the limiter's concurrency policies: call
    * `release()` when the work ends (the middleware does, however the response ends). Set only

@@ -14,17 +14,19 @@ const MADE_BY = 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), 
 /** The same policy built again by this copy's constructor: validates it and recomputes every derived field. */
 function rebuild(policy: Policy): Policy {
   const name = policy.name;
+  // `shadow` exists only when true; the concurrency policy has no shadow mode.
+  const shadow = policy.shadow === true ? { shadow: true } : {};
   switch (policy.algorithm) {
     case 'fixed-window':
-      return fixedWindow({ limit: policy.limit, window: policy.windowMs, name });
+      return fixedWindow({ limit: policy.limit, window: policy.windowMs, name, ...shadow });
     case 'sliding-window':
-      return slidingWindow({ limit: policy.limit, window: policy.windowMs, name });
+      return slidingWindow({ limit: policy.limit, window: policy.windowMs, name, ...shadow });
     case 'sliding-log':
-      return slidingLog({ limit: policy.limit, window: policy.windowMs, name });
+      return slidingLog({ limit: policy.limit, window: policy.windowMs, name, ...shadow });
     case 'token-bucket':
-      return tokenBucket({ capacity: policy.capacity, refillPerSecond: policy.ratePerSecond, name });
+      return tokenBucket({ capacity: policy.capacity, refillPerSecond: policy.ratePerSecond, name, ...shadow });
     case 'leaky-bucket':
-      return leakyBucket({ capacity: policy.capacity, leakPerSecond: policy.ratePerSecond, name });
+      return leakyBucket({ capacity: policy.capacity, leakPerSecond: policy.ratePerSecond, name, ...shadow });
     case 'concurrency':
       return concurrency({ limit: policy.limit, leaseMs: policy.leaseMs, name });
     case 'penalty':

@@ -28,6 +28,11 @@ interface PolicyBase {
   readonly limit: number;
   /** The policy's window for headers: a window's length, or a bucket's time to refill from empty. */
   readonly windowMs: number;
+  /**
+   * Shadow mode (set only when true): evaluated, charged and reported as usual, never denies.
+   * Not part of `id`, so enforcing it later keeps the state it built up.
+   */
+  readonly shadow?: true;
 }
 
 export interface WindowPolicy extends PolicyBase {
@@ -79,7 +84,8 @@ const POLICY_BRAND = Symbol.for('sluice.policy');
 const POLICY_FORMAT = 1;
 
 /** Brands and freezes a policy built by one of the constructors. Internal: not exported by the package. */
-export function registerPolicy<P extends Policy>(policy: P): P {
+export function registerPolicy<P extends Policy>(policy: P, shadow = false): P {
+  if (shadow) (policy as { shadow?: true }).shadow = true;
   Object.defineProperty(policy, POLICY_BRAND, { value: POLICY_FORMAT });
   return Object.freeze(policy);
 }
