@@ -17,11 +17,16 @@ import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/scri
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { preparedPolicies } from './prepared-policies.js';
 import { REDIS_ERRORS } from './store-error.js';
+import { PENALTY_SCRIPT } from './lua/penalty.js';
+import { penaltyPlan, penaltyResults, penaltyScriptArgs, REDIS_ALGORITHMS, resetSuffixes } from './lua/penalty-plan.js';
 
 const STORE = 'RedisStore';
 
 /** The name the multi-policy decision script is registered under on the client (ioredis `defineCommand`). */
 export const DECISION_COMMAND = 'sluiceDecide';
+
+/** The name the script for limiters with a penalty is registered under. */
+export const PENALTY_COMMAND = 'sluiceDecidePenalty';
 
 /** The names the single-policy scripts are registered under, one per algorithm. */
 export const SINGLE_POLICY_COMMANDS: Readonly<Record<RedisAlgorithm, string>> = Object.freeze({
@@ -50,11 +55,13 @@ function failed(error: unknown): never {
  * limiter with one policy runs that algorithm's own small script; several run the general one.
  */
 export class RedisStore implements Store {
-  readonly algorithms = ALGORITHMS;
+  readonly algorithms = REDIS_ALGORITHMS;
   /** The client it was handed; the store never quits or disconnects it. */
   readonly client: RedisClient;
   private readonly keyStart: string;
   private readonly multiPolicy: ScriptCommand;
+  /** The script for a limiter with a penalty (lua/penalty.ts). */
+  private readonly penalized: ScriptCommand;
   private readonly singlePolicy: Readonly<Record<RedisAlgorithm, ScriptCommand>>;
   private closed = false;
 
@@ -68,6 +75,8 @@ export class RedisStore implements Store {
     const commands = client as unknown as Record<string, ScriptCommand>;
     client.defineCommand(DECISION_COMMAND, { lua: DECISION_SCRIPT });
     this.multiPolicy = commands[DECISION_COMMAND]!;
+    client.defineCommand(PENALTY_COMMAND, { lua: PENALTY_SCRIPT });
+    this.penalized = commands[PENALTY_COMMAND]!;
     const single = {} as Record<RedisAlgorithm, ScriptCommand>;
     for (const algorithm of ALGORITHMS) {
       client.defineCommand(SINGLE_POLICY_COMMANDS[algorithm], { lua: SINGLE_POLICY_SCRIPTS[algorithm], numberOfKeys: 1 });
@@ -87,6 +96,11 @@ export class RedisStore implements Store {
       if (modeArg === undefined) throw new InvalidOptionError('mode', mode, "'consume', 'peek' or 'refund'");
       if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
       if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new InvalidOptionError('nowMs', nowMs, 'a finite number');
+      const plan = penaltyPlan(policies);
+      if (plan !== undefined) {
+        const args = penaltyScriptArgs(plan, this.keyStart + key, modeArg, String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)));
+        return this.penalized.apply(this.client, args).then((figures) => penaltyResults(plan, figures, STORE), failed);
+      }
       const prepared = preparedPolicies(policies);
       const costArg = cost === 1 ? '1' : String(cost);
       const nowArg = nowMs === undefined ? '' : String(msToMicros(nowMs));
@@ -110,7 +124,7 @@ export class RedisStore implements Store {
   async reset(key: string, policies: readonly Policy[]): Promise<void> {
     if (this.closed) throw closedStoreError(STORE);
     assertHashTagged(key);
-    const { keySuffixes } = preparedPolicies(policies);
+    const keySuffixes = resetSuffixes(policies);
     if (keySuffixes.length === 0) return;
     const base = this.keyStart + key;
     try {
