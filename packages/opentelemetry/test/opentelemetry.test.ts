@@ -46,6 +46,23 @@ describe('decisions and denials', () => {
   });
 });
 
+describe('shadow mode', () => {
+  test("a shadow policy's would-be denials: sluice.enforced false, under the shadow policy's name", async () => {
+    const { metrics, collect } = setup();
+    const limiter = createLimiter({
+      prefix: 'api',
+      policies: [fixedWindow({ name: 'current', limit: 10, window: '1m' }), fixedWindow({ name: 'candidate', limit: 2, window: '1m', shadow: true })],
+    });
+    metrics.observe(limiter);
+    for (let i = 0; i < 4; i++) expect((await limiter.consume('k', { nowMs: NOW })).allowed).toBe(true);
+    const points = await collect();
+    const attributes = { 'sluice.limiter.prefix': 'api', 'sluice.policy': 'candidate', 'sluice.enforced': false };
+    expect(pointOf(points, 'sluice.decisions', { ...attributes, 'sluice.outcome': 'denied' }).value).toBe(2);
+    expect(pointOf(points, 'sluice.denials', { ...attributes, 'sluice.decided_by': 'store' }).value).toBe(2);
+    expect(pointsNamed(points, 'sluice.denials', { 'sluice.enforced': true })).toEqual([]);
+  });
+});
+
 describe('store trouble', () => {
   test('a failing store: sluice.store.errors with error.type, sluice.degraded_decisions by reason and decided_by', async () => {
     const { metrics, collect } = setup();
