@@ -27,6 +27,8 @@ async function run(limiter: AdaptiveLimiter): Promise<{ samples: Sample[]; limit
     res.send('ok');
   });
   const server = app.listen(0, '127.0.0.1');
+  // Longer than the run: Node's 5 s default races the client reusing an idle socket (ECONNRESET).
+  server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.once('listening', resolve));
   const limits: { at: number; limit: number }[] = [];
   const started = performance.now();
