@@ -3,24 +3,26 @@ import {
   ALGORITHMS,
   closedStoreError,
   decodeResults,
-  MODE_CODES,
   msToMicros,
   toStoreError,
   type Policy,
   type PolicyResult,
+  type BoundStore,
   type Store,
+  type StoreBinding,
   type StoreRequest,
 } from '@sluice/core';
 import type { RedisAlgorithm } from './algorithms.js';
 import { assertHashTagged } from './hash-tag.js';
 import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/script.js';
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
-import { preparedPolicies } from './prepared-policies.js';
+import { preparedPolicies, type PreparedPolicies } from './prepared-policies.js';
+import { RedisBinding } from './redis-binding.js';
+import { CONSUME, PEEK, REFUND, STORE } from './request-args.js';
 import { REDIS_ERRORS } from './store-error.js';
 import { PENALTY_SCRIPT } from './lua/penalty.js';
 import { penaltyPlan, penaltyResults, penaltyScriptArgs, REDIS_ALGORITHMS, resetSuffixes } from './lua/penalty-plan.js';
 
-const STORE = 'RedisStore';
 
 /** The name the multi-policy decision script is registered under on the client (ioredis `defineCommand`). */
 export const DECISION_COMMAND = 'sluiceDecide';
@@ -39,10 +41,6 @@ export const SINGLE_POLICY_COMMANDS: Readonly<Record<RedisAlgorithm, string>> = 
 
 type ScriptCommand = (...args: string[]) => Promise<unknown>;
 
-// Mode codes as the script reads them (ARGV strings), prepared once.
-const CONSUME = String(MODE_CODES.consume);
-const PEEK = String(MODE_CODES.peek);
-const REFUND = String(MODE_CODES.refund);
 
 function failed(error: unknown): never {
   throw toStoreError(error, REDIS_ERRORS);
@@ -58,7 +56,8 @@ export class RedisStore implements Store {
   readonly algorithms = REDIS_ALGORITHMS;
   /** The client it was handed; the store never quits or disconnects it. */
   readonly client: RedisClient;
-  private readonly keyStart: string;
+  /** The store prefix's part of every key (`<prefix>:` or ''). Internal. */
+  readonly keyStart: string;
   private readonly multiPolicy: ScriptCommand;
   /** The script for a limiter with a penalty (lua/penalty.ts). */
   private readonly penalized: ScriptCommand;
@@ -102,22 +101,46 @@ export class RedisStore implements Store {
         return this.penalized.apply(this.client, args).then((figures) => penaltyResults(plan, figures, STORE), failed);
       }
       const prepared = preparedPolicies(policies);
-      const costArg = cost === 1 ? '1' : String(cost);
-      const nowArg = nowMs === undefined ? '' : String(msToMicros(nowMs));
-      const base = this.keyStart + key;
-      if (prepared.single !== undefined) {
-        reply = this.singlePolicy[prepared.single].call(
-          this.client, base + prepared.keySuffixes[0]!, modeArg, costArg, nowArg, prepared.limitArg, prepared.windowArg,
-        );
-      } else if (policies.length === 0) {
-        return Promise.resolve([]);
-      } else {
-        reply = this.multiPolicy.apply(this.client, this.multiPolicyArgs(base, prepared.keySuffixes, prepared.policyArgs, modeArg, costArg, nowArg));
-      }
+      if (policies.length === 0) return Promise.resolve([]);
+      reply = this.send(this.keyStart + key, prepared, modeArg, cost === 1 ? '1' : String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)));
     } catch (error) {
       return Promise.reject(error);
     }
-    return reply.then((figures) => decodeResults(figures, policies, STORE), failed);
+    return reply.then((figures) => decodeResults(figures, policies, STORE));
+  }
+
+  /**
+   * The limiter's fast path (see Store.bind in @sluice/core): the policies' script and arguments
+   * resolved once, each decision one EVALSHA whose reply becomes the Decision directly, without
+   * a PolicyResult array. Same keys and state as `consume`. Undefined (the limiter keeps
+   * `consume`) for no policies or a subclass that overrides `consume` or `reset`.
+   */
+  bind(binding: StoreBinding): BoundStore | undefined {
+    const own = RedisStore.prototype;
+    if (binding.policies.length === 0 || this.consume !== own.consume || this.reset !== own.reset) return undefined;
+    // A penalty decides through its own script (lua/penalty.ts), by `consume`.
+    if (penaltyPlan(binding.policies) !== undefined) return undefined;
+    return new RedisBinding(this, binding.prefix, binding.policies);
+  }
+
+  /** Rejects with ERR_SLUICE_STORE_CLOSED once close() was called; undefined while open. Internal. */
+  closedError(): Promise<never> | undefined {
+    return this.closed ? Promise.reject(closedStoreError(STORE)) : undefined;
+  }
+
+  /**
+   * One script call for a hash-tagged base key (store prefix included): the algorithm's own
+   * script for a lone policy, else the multi-policy one. Resolves to the raw reply; rejects with
+   * a StoreError. Internal: RedisStore.consume and RedisBinding share it.
+   */
+  send(base: string, prepared: PreparedPolicies, modeArg: string, costArg: string, nowArg: string): Promise<unknown> {
+    let reply: Promise<unknown>;
+    if (prepared.single !== undefined) {
+      reply = this.singlePolicy[prepared.single].call(this.client, base + prepared.keySuffixes[0]!, modeArg, costArg, nowArg, prepared.limitArg, prepared.windowArg);
+    } else {
+      reply = this.multiPolicy.apply(this.client, this.multiPolicyArgs(base, prepared.keySuffixes, prepared.policyArgs, modeArg, costArg, nowArg));
+    }
+    return reply.then(undefined, failed);
   }
 
   /** One DEL of every policy's key (they share a slot, so this is Cluster-safe). */
