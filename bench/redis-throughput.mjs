@@ -30,7 +30,7 @@ try {
   process.exit(1);
 }
 const { baseKey, fixedWindow, leakyBucket, slidingLog, slidingWindow, tokenBucket } = core;
-const { RedisStore } = redisStore;
+const { RedisStore, stateKeySuffix } = redisStore;
 const { Redis } = ioredis;
 
 function printTable(header, rows) {
@@ -56,7 +56,7 @@ async function memoryTable(store, client) {
   for (const [name, policy, cost] of cases) {
     const base = baseKey('sluice', `user:${100000 + rows.length}`);
     await store.consume({ key: base, policies: [policy], cost, mode: 'consume' });
-    const key = `${base}:${policy.id}`;
+    const key = base + stateKeySuffix(policy);
     const bytes = await client.memory('USAGE', key, 'SAMPLES', 0);
     rows.push([name, key, String(key.length), String(bytes)]);
   }
