@@ -6,6 +6,7 @@ import {
   MODE_CODES,
   msToMicros,
   StoreError,
+  type Algorithm,
   type Policy,
   type PolicyResult,
   type Store,
@@ -18,6 +19,7 @@ import { assertStorableKey } from './key-guard.js';
 import { migrate } from './migrate.js';
 import { resolveOptions, type PostgresStoreOptions } from './options.js';
 import { buildPlan, type PolicyPlan, type UpsertPlan } from './policy-plan.js';
+import { penaltyPlan, penaltyQuery, penaltyResults } from './penalty-plan.js';
 import { objectNames, type ObjectNames } from './sql/names.js';
 import { statementName } from './statement-name.js';
 import { sweepExpired, SweepTimer, type SweepOptions } from './sweeper.js';
@@ -33,7 +35,8 @@ const MAX_COST = Number.MAX_SAFE_INTEGER;
  * is given.
  */
 export class PostgresStore implements Store {
-  readonly algorithms = ALGORITHMS;
+  /** The rate algorithms and the penalty (sql/penalty-function.ts). */
+  readonly algorithms: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty'] as const);
   readonly pool: Pool;
   readonly names: ObjectNames;
   private readonly ownsPool: boolean;
@@ -84,6 +87,17 @@ export class PostgresStore implements Store {
     assertOpen(this.closed, 'PostgresStore');
     assertStorableKey(request.key);
     if (this.migration !== undefined) await this.whenMigrated();
+    const penalized = penaltyPlan(request.policies, this.names);
+    if (penalized !== undefined) {
+      const query = penaltyQuery(penalized, request, this.named);
+      let figures: number[];
+      try {
+        figures = (await this.run(query))[0] as number[];
+      } catch (error) {
+        throw storeFailure(error, this.names);
+      }
+      return penaltyResults(penalized, figures);
+    }
     const plan = this.planFor(request.policies);
     let mode = MODE_CODES[request.mode];
     // Bad input is the caller's bug, never an outage to fail open on (the limiter checks it first).

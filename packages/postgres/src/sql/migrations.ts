@@ -1,6 +1,7 @@
 import { decideFunctionSql } from './decide-function.js';
 import type { ObjectNames } from './names.js';
 import { sweepFunctionSql } from './sweep-function.js';
+import { penaltyFunctionSql } from './penalty-function.js';
 
 export interface MigrationSettings {
   names: ObjectNames;
@@ -90,6 +91,20 @@ INSERT INTO ${names.qualifiedMigrations} (version) VALUES (3) ON CONFLICT (versi
 `;
 }
 
+/**
+ * Version 4: the decision function for policy sets with a penalty (sql/penalty-function.ts).
+ * It keeps its state in the existing columns (time_us = blocked until, units = level, stamps =
+ * strikes), so the table is unchanged.
+ */
+function penaltySql({ names }: MigrationSettings): string {
+  return `-- Sluice PostgresStore, version 4 (CREATE OR REPLACE: safe to run again).
+
+${penaltyFunctionSql(names)}
+
+INSERT INTO ${names.qualifiedMigrations} (version) VALUES (4) ON CONFLICT (version) DO NOTHING;
+`;
+}
+
 /** Percent of each heap page new rows may fill; the rest is room for HOT updates in place. */
 export const FILLFACTOR = 90;
 
@@ -97,6 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: initSql },
   { version: 2, sql: functionsSql },
   { version: 3, sql: fasterSql },
+  { version: 4, sql: penaltySql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

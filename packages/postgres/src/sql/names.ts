@@ -10,6 +10,8 @@ export interface ObjectNames {
   qualifiedMigrations: string;
   /** The decision function: evaluates every policy of a request in one statement. */
   qualifiedDecide: string;
+  /** The decision function for policy sets with a penalty (sql/penalty-function.ts); it calls `qualifiedDecide`. */
+  qualifiedDecidePenalty: string;
   /** Deletes one batch of expired rows. */
   qualifiedSweep: string;
   /** Index on expires_at, for the sweep. */
@@ -26,6 +28,7 @@ export function objectNames(schema: string, table: string): ObjectNames {
     qualifiedTable: qualify(table),
     qualifiedMigrations: qualify(table + '_migrations'),
     qualifiedDecide: qualify(table + '_decide'),
+    qualifiedDecidePenalty: qualify(table + '_decide_penalty'),
     qualifiedSweep: qualify(table + '_sweep'),
     expiresIndex: quoteIdentifier(table + '_expires_at_idx'),
     quotedSchema: quoteIdentifier(schema),
