@@ -1,0 +1,271 @@
+import { appendFileSync } from 'node:fs';
+import { runInThisContext } from 'node:vm';
+import { breakerStateOf, MemoryStore, type BreakerEvent, type Decision, type FailurePolicy, type Limiter, type Store } from '@sluice/core';
+
+/**
+ * Outage drills (issue 11): a steady load of `consume` calls against limiters on a real store
+ * while the store is killed, frozen or failed over, then brought back. Shared by the Redis and
+ * PostgreSQL drills. Every call is timed; the checks are correctness bounds (a call never
+ * waits past timeoutMs + DRILL_MARGIN_MS), not performance claims.
+ */
+
+/** Slack on top of timeoutMs for a loaded 2-core machine (timer and event-loop lag). */
+export const DRILL_MARGIN_MS = 250;
+/** Concurrent consume loops per limiter. */
+export const LOOPS = 20;
+/** Pause between one loop's calls, so an open breaker (answers in microseconds) cannot starve timers. */
+const PAUSE_MS = 5;
+
+export const DRILL_TIMEOUT_MS = 100;
+/** Breaker options of every drill: the defaults but a 500 ms cool-down, so recovery is measured within a second. */
+export const DRILL_BREAKER = { failureThreshold: 5, cooldownMs: 500, halfOpenProbes: 2 } as const;
+
+export type FailureKind = 'allow' | 'deny' | 'fallback';
+export const FAILURE_KINDS: readonly FailureKind[] = ['allow', 'deny', 'fallback'];
+
+export function failurePolicy(kind: FailureKind): FailurePolicy {
+  return kind === 'fallback' ? new MemoryStore() : kind;
+}
+
+/** One limiter under load, with its own store object (so its own breaker). */
+export interface Subject {
+  readonly kind: FailureKind;
+  readonly limiter: Limiter;
+  readonly store: Store;
+}
+
+export interface Call {
+  readonly startedAt: number;
+  readonly ms: number;
+  readonly decidedBy: Decision['decidedBy'];
+  readonly degraded: Decision['degraded'];
+  readonly allowed: boolean;
+}
+
+export interface Trace {
+  readonly kind: FailureKind;
+  readonly calls: Call[];
+  readonly breaker: (BreakerEvent & { at: number })[];
+  /** Calls that threw or rejected (never expected: the failure policy decides). */
+  readonly thrown: unknown[];
+}
+
+/** An outage: `begin` breaks the store; `end` brings it back and resolves when it answers again. */
+export interface Outage {
+  readonly name: string;
+  begin(): Promise<void>;
+  end(): Promise<void>;
+}
+
+export interface DrillTimes {
+  /** When the outage began and when the store answered again (performance.now()). */
+  readonly downAt: number;
+  readonly backAt: number;
+}
+
+/**
+ * Unhandled rejections and uncaught exceptions seen while a drill runs. Listens on Node's own
+ * process object: the `process` a Jest test sees is a copy that never hears of them.
+ */
+export function watchProcess(): { readonly problems: unknown[]; dispose(): void } {
+  const real = runInThisContext('process') as NodeJS.Process;
+  const problems: unknown[] = [];
+  const onProblem = (reason: unknown) => problems.push(reason);
+  real.on('unhandledRejection', onProblem);
+  real.on('uncaughtException', onProblem);
+  return {
+    problems,
+    dispose() {
+      real.off('unhandledRejection', onProblem);
+      real.off('uncaughtException', onProblem);
+    },
+  };
+}
+
+/** Proves a watch hears an unhandled rejection: one is made, seen, then handled late (so Jest forgives it). */
+export async function probeWatch(watch: ReturnType<typeof watchProcess>): Promise<void> {
+  const probe = new Error('drill probe: an unhandled rejection');
+  const rejected = Promise.reject(probe);
+  await sleep(20);
+  rejected.catch(() => {});
+  await sleep(0);
+  expect(watch.problems).toEqual([probe]);
+  watch.problems.length = 0;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs LOOPS consume loops per subject until `stop()`; `done` resolves when every call has settled. */
+function startLoad(subjects: readonly Subject[], keyOf: (loop: number) => string): { traces: Trace[]; stop(): Promise<void> } {
+  let running = true;
+  const traces = subjects.map((subject) => ({ kind: subject.kind, calls: [] as Call[], breaker: [] as Trace['breaker'], thrown: [] as unknown[] }));
+  const unsubscribe = subjects.map((subject, index) =>
+    subject.limiter.events.on('breaker', (event) => traces[index]!.breaker.push({ ...event, at: performance.now() })),
+  );
+  const loops: Promise<void>[] = [];
+  subjects.forEach((subject, index) => {
+    const trace = traces[index]!;
+    for (let loop = 0; loop < LOOPS; loop++) {
+      const key = keyOf(loop);
+      loops.push(
+        (async () => {
+          while (running) {
+            const startedAt = performance.now();
+            try {
+              const decision = await subject.limiter.consume(key);
+              trace.calls.push({ startedAt, ms: performance.now() - startedAt, decidedBy: decision.decidedBy, degraded: decision.degraded, allowed: decision.allowed });
+            } catch (error) {
+              trace.thrown.push(error);
+            }
+            await sleep(PAUSE_MS);
+          }
+        })(),
+      );
+    }
+  });
+  return {
+    traces,
+    async stop() {
+      running = false;
+      // A call that never settles would hang here: bound the wait and say so.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('a consume call never settled')), 5_000);
+      });
+      try {
+        await Promise.race([Promise.all(loops), hung]);
+      } finally {
+        clearTimeout(timer);
+        for (const off of unsubscribe) off();
+      }
+    },
+  };
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, message: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(message);
+    await sleep(10);
+  }
+}
+
+/**
+ * Warm-up (store decides), the outage held `holdMs` (at least until every breaker opened),
+ * recovery (every breaker closed again), then `tailMs` of normal load. Throws (failing the
+ * test) if a breaker never opens or never closes.
+ */
+export async function runDrill(
+  subjects: readonly Subject[],
+  outage: Outage,
+  options: { keyOf: (loop: number) => string; holdMs?: number; tailMs?: number; openWithinMs?: number },
+): Promise<{ traces: Trace[]; times: DrillTimes }> {
+  const load = startLoad(subjects, options.keyOf);
+  const breakers = () => subjects.map((subject) => breakerStateOf(subject.store));
+  let times: DrillTimes | undefined;
+  try {
+    await sleep(500);
+    const downAt = performance.now();
+    await outage.begin();
+    await waitFor(
+      () => breakers().every((state) => state === 'open'),
+      options.openWithinMs ?? 5_000,
+      `${outage.name}: not every breaker opened (${breakers().join(', ')})`,
+    );
+    await sleep(Math.max(0, downAt + (options.holdMs ?? 1_500) - performance.now()));
+    await outage.end();
+    const backAt = performance.now();
+    times = { downAt, backAt };
+    // Recovery is judged from the calls afterwards; this only bounds the drill.
+    await waitFor(() => breakers().every((state) => state === 'closed'), 10_000, `${outage.name}: not every breaker closed (${breakers().join(', ')})`);
+    await sleep(options.tailMs ?? 700);
+  } finally {
+    await load.stop();
+  }
+  return { traces: load.traces, times };
+}
+
+export interface Figures {
+  drill: string;
+  kind: FailureKind;
+  calls: number;
+  /** Longest call during the outage that went to the store (breaker closed or probing), ms. */
+  longestClosedMs: number;
+  /** Longest call answered with degraded 'breaker-open', ms. */
+  longestOpenMs: number;
+  breakerOpenCalls: number;
+  /** From the store answering again to the first call it decided, ms. */
+  recoveryMs: number;
+  longestMs: number;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The figures a drill report gives (see docs/resilience.md "Outage drills"). */
+export function figuresOf(drill: string, trace: Trace, times: DrillTimes): Figures {
+  const during = trace.calls.filter((call) => call.startedAt >= times.downAt && call.startedAt < times.backAt);
+  const open = trace.calls.filter((call) => call.degraded === 'breaker-open');
+  const recovered = trace.calls.find((call) => call.startedAt >= times.backAt && call.decidedBy === 'store');
+  const longest = (calls: readonly Call[]) => round(calls.reduce((max, call) => Math.max(max, call.ms), 0));
+  return {
+    drill,
+    kind: trace.kind,
+    calls: trace.calls.length,
+    longestClosedMs: longest(during.filter((call) => call.degraded !== 'breaker-open')),
+    longestOpenMs: longest(open),
+    breakerOpenCalls: open.length,
+    recoveryMs: recovered === undefined ? Infinity : round(recovered.startedAt + recovered.ms - times.backAt),
+    longestMs: longest(trace.calls),
+  };
+}
+
+/** SLUICE_DRILL_REPORT=<file>: one JSON line of figures per drill and failure policy. */
+export function report(figures: Figures): void {
+  const file = process.env.SLUICE_DRILL_REPORT;
+  if (file) appendFileSync(file, JSON.stringify(figures) + '\n');
+}
+
+/** What a degraded decision of each failure policy looks like. */
+export function expectedDegraded(kind: FailureKind): { decidedBy: Decision['decidedBy']; allowed: boolean } {
+  if (kind === 'fallback') return { decidedBy: 'fallback', allowed: true };
+  return { decidedBy: 'failure-policy', allowed: kind === 'allow' };
+}
+
+/** "Normal again within about a second" of the store answering, with the drills' 500 ms cool-down. */
+export const RECOVERY_BOUND_MS = 1_500;
+
+/**
+ * The drill's claims for one subject: nothing threw, every call settled within timeoutMs +
+ * DRILL_MARGIN_MS, degraded decisions follow the failure policy, the breaker opened and its
+ * decisions took well under timeoutMs, and the store decides again soon after it is back.
+ */
+export function checkDrill(trace: Trace, times: DrillTimes, timeoutMs: number): Figures {
+  const figures = figuresOf('', trace, times);
+  expect(trace.thrown).toEqual([]);
+  expect(trace.calls.length).toBeGreaterThan(0);
+  const slow = trace.calls.filter((call) => call.ms > timeoutMs + DRILL_MARGIN_MS);
+  expect(slow).toEqual([]);
+
+  const before = trace.calls.filter((call) => call.startedAt + call.ms < times.downAt);
+  expect(before.length).toBeGreaterThan(0);
+  expect(new Set(before.map((call) => call.decidedBy))).toEqual(new Set(['store']));
+
+  const degraded = trace.calls.filter((call) => call.degraded !== undefined);
+  expect(degraded.length).toBeGreaterThan(0);
+  const shape = expectedDegraded(trace.kind);
+  expect(new Set(degraded.map((call) => `${call.decidedBy} allowed=${call.allowed}`))).toEqual(new Set([`${shape.decidedBy} allowed=${shape.allowed}`]));
+
+  const open = trace.calls.filter((call) => call.degraded === 'breaker-open');
+  expect(open.length).toBeGreaterThan(0);
+  expect(figures.longestOpenMs).toBeLessThan(timeoutMs / 2);
+
+  const moves = trace.breaker.map((event) => `${event.from}->${event.to}`);
+  expect(moves[0]).toBe('closed->open');
+  expect(moves.at(-1)).toBe('half-open->closed');
+  const closedAt = trace.breaker.at(-1)!.at;
+  const after = trace.calls.filter((call) => call.startedAt >= closedAt);
+  expect(after.length).toBeGreaterThan(0);
+  expect(new Set(after.map((call) => call.decidedBy))).toEqual(new Set(['store']));
+  expect(figures.recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
+  return figures;
+}
