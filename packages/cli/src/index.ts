@@ -1,4 +1,9 @@
-// @sluice/cli: `sluice simulate` and the pieces it is made of, for scripts and tests.
+/**
+ * `sluice simulate` and the pieces it is made of, for scripts and tests: traffic patterns,
+ * the simulation on a virtual clock, the report and its SVG/HTML/table renderers. See docs/simulate.md.
+ *
+ * @module @sluice/cli
+ */
 export { main, loadTraffic, PATTERN_EPOCH_MS, type Io } from './cli/main.js';
 export { parseSimulateArgs, type SimulateArgs } from './cli/args.js';
 export { UsageError, isUsageError } from './errors.js';

@@ -1,5 +1,9 @@
-// @sluice/client: fetch that honours 429, Retry-After and RateLimit fields, paces itself
-// before the 429, and shares outbound limits across processes through a Sluice limiter.
+/**
+ * fetch that honours 429, Retry-After and RateLimit fields, paces itself before the 429,
+ * and shares outbound limits across processes through a Sluice limiter. See docs/client.md.
+ *
+ * @module @sluice/client
+ */
 export { withRateLimit, type FetchLike } from './with-rate-limit.js';
 export type { RateLimitClientOptions, OutgoingRequest } from './options.js';
 export { RetryWaitError, ClientErrorCodes, type WaitBound, type WaitSource, type WaitDetails } from './errors.js';

@@ -1,3 +1,9 @@
+/**
+ * The store conformance suite, runner-agnostic: every store (memory, Redis, Postgres, a
+ * third party's) passes it. See docs/store-contract.md.
+ *
+ * @module @sluice/conformance
+ */
 import type { Algorithm, RateAlgorithm, Store } from '@sluice/core';
 import { createContext } from './context.js';
 import type { ConformanceOptions } from './options.js';

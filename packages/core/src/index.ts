@@ -1,3 +1,9 @@
+/**
+ * The limiter, its policies and algorithms, the memory store, header writers, client-IP
+ * keys, errors and the framework-neutral HTTP engine the adapters share. Zero runtime dependencies.
+ *
+ * @module @sluice/core
+ */
 export * from './errors.js';
 export { parseDuration, formatDuration, MAX_WINDOW_MS, type Duration, type DurationUnit } from './time/duration.js';
 export { msToMicros, microsToMsCeil, monotonicMicros } from './time/clock.js';

@@ -1,3 +1,8 @@
+/**
+ * Fastify plugin (global and per-route rate limits) and load shedding. See docs/fastify.md.
+ *
+ * @module @sluice/fastify
+ */
 export { rateLimit } from './plugin.js';
 export type { FastifyRateLimitOptions, FastifyRateLimitPluginOptions, FastifyOnLimited } from './options.js';
 export type { FastifyRateLimitHook } from './hooks.js';

@@ -1,5 +1,9 @@
-// `@sluice/core/store`: what a store author needs, and nothing of the limiter or HTTP.
-// Memory, Redis, Postgres and third-party stores share these pieces; see docs/store-contract.md.
+/**
+ * What a store author needs, and nothing of the limiter or HTTP. Memory, Redis, Postgres
+ * and third-party stores share these pieces; see docs/store-contract.md.
+ *
+ * @module @sluice/core/store
+ */
 export type { Store, StoreRequest, PolicyResult, MaybePromise } from './types.js';
 export type { Mode, StoreMode, Evaluation, PolicyState, ConcurrencyState, Lease } from '../algorithms/types.js';
 export type { Algorithm, RateAlgorithm, Policy, RatePolicy, WindowPolicy, BucketPolicy, ConcurrencyPolicy } from '../policies/policy.js';
