@@ -2,6 +2,7 @@ import { ErrorCodes, SluiceError } from '@sluice/core';
 
 /** Error codes of @sluice/client: match on `error.code`, never on the message. */
 export const ClientErrorCodes = {
+  /** `'ERR_SLUICE_RETRY_WAIT_EXCEEDED'`: a wait does not fit `maxDelayMs` or `timeBudgetMs` (RetryWaitError). */
   RETRY_WAIT_EXCEEDED: ErrorCodes.RETRY_WAIT_EXCEEDED,
 } as const;
 
@@ -15,7 +16,9 @@ export type WaitBound = 'maxDelayMs' | 'timeBudgetMs';
  */
 export type WaitSource = 'retry' | 'pacing' | 'limiter';
 
+/** The optional last argument of RetryWaitError's constructor: what asked for the wait and how far it got. */
 export interface WaitDetails {
+  /** What asked for the wait. Default 'retry'. */
   source: WaitSource;
   /** How long the call had already waited for this turn when it gave up, ms. Default 0 (failed fast). */
   waitedMs?: number;
@@ -51,13 +54,21 @@ function describeWait(waitMs: number, bound: WaitBound, limitMs: number, origin:
  * Code ERR_SLUICE_RETRY_WAIT_EXCEEDED.
  */
 export class RetryWaitError extends SluiceError {
+  /** The whole wait this turn needs, ms, counted from when the wait began (Infinity when unbounded). */
   readonly waitMs: number;
+  /** How much of the wait had passed when the call gave up, ms (0: failed fast, nothing sent for it). */
   readonly waitedMs: number;
+  /** What asked for the wait: 'retry' (a 429/503), 'pacing' or 'limiter'. */
   readonly source: WaitSource;
+  /** Pacing: requests queued ahead of this one when it was refused; else 0. */
   readonly ahead: number;
+  /** The option the wait did not fit: 'maxDelayMs' or 'timeBudgetMs'. */
   readonly bound: WaitBound;
+  /** That option's value (for timeBudgetMs, what was left of it), ms. */
   readonly limitMs: number;
+  /** The request's origin, e.g. `https://api.example.com`. */
   readonly origin: string;
+  /** The 429/503 response that asked for the wait (its body unread); undefined for pacing and limiter waits. */
   readonly response: Response | undefined;
   constructor(waitMs: number, bound: WaitBound, limitMs: number, origin: string, response?: Response, details: WaitDetails = { source: 'retry' }) {
     const full = { source: details.source, waitedMs: details.waitedMs ?? 0, ahead: details.ahead ?? 0 };
