@@ -64,7 +64,7 @@ export class RetryWaitError extends SluiceError {
   readonly ahead: number;
   /** The option the wait did not fit: 'maxDelayMs' or 'timeBudgetMs'. */
   readonly bound: WaitBound;
-  /** That option's value (for timeBudgetMs, what was left of it), ms. */
+  /** That option's value, ms. */
   readonly limitMs: number;
   /** The request's origin, e.g. `https://api.example.com`. */
   readonly origin: string;
