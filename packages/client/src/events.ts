@@ -8,7 +8,9 @@ interface EventBase {
   origin: string;
   /** The pacing partition (the origin unless `partition` says otherwise). */
   partition: string;
+  /** The HTTP method, upper case. */
   method: string;
+  /** The full request URL. */
   url: string;
   /** 0 for the first try, n for the n-th retry. */
   attempt: number;
@@ -16,31 +18,50 @@ interface EventBase {
 
 /** The request was held before sending: by pacing, or by the shared `limiter`. `delayMs`: how long (ms). */
 export interface WaitEvent extends EventBase {
+  /** What held it: 'pacing' (the server's RateLimit fields) or 'limiter' (the shared Sluice limiter). */
   reason: 'pacing' | 'limiter';
+  /** How long it was held, ms. */
   delayMs: number;
 }
 
 /** A 429/503 will be retried after `delayMs` (ms), chosen by `reason`. */
 export interface RetryEvent extends EventBase {
+  /** Where the delay came from: the Retry-After field, the RateLimit field's reset (`t`), or backoff when the server named no wait. */
   reason: 'retry-after' | 'ratelimit-reset' | 'backoff';
+  /** The wait before the retry, ms. */
   delayMs: number;
+  /** The response's status (429 or 503). */
   status: number;
 }
 
 /** A 429/503 is handed back (or a RetryWaitError thrown) instead of retried. */
 export interface GiveUpEvent extends EventBase {
+  /**
+   * Why: 'method' (not retryable by `retry`), 'body' (a stream body cannot be replayed),
+   * 'max-retries', 'retry-budget' (the RetryBudget is spent), 'max-delay' (the wait exceeds
+   * `maxDelayMs`) or 'time-budget' (it would pass `timeBudgetMs`).
+   */
   reason: 'method' | 'body' | 'max-retries' | 'retry-budget' | 'max-delay' | 'time-budget';
+  /** The response's status (429 or 503). */
   status: number;
   /** The wait the server asked for, when that was the reason (ms). */
   delayMs?: number;
 }
 
+/**
+ * Observability hooks of `withRateLimit`. With no hook set no event object is built; a hook
+ * that throws or rejects is reported through `onWarning` and never reaches the caller.
+ */
 export interface ClientHooks {
+  /** A request was held before sending (pacing or the shared limiter). */
   onWait?: (event: WaitEvent) => unknown;
+  /** A 429/503 will be retried after a delay. */
   onRetry?: (event: RetryEvent) => unknown;
+  /** A 429/503 is handed back, or a RetryWaitError thrown, instead of retried. */
   onGiveUp?: (event: GiveUpEvent) => unknown;
 }
 
+/** Receives a warning (an Error with code SLUICE_CLIENT_HOOK_FAILED); its result is ignored. */
 export type WarningHandler = (warning: Error) => unknown;
 
 /** Code of the warning that reports a failing user function (hook or callback). */
