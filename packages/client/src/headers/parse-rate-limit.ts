@@ -8,6 +8,11 @@
 import { parseDictionary, parseItem, parseList, Token, type BareItem, type Item, type InnerList, type Parameters } from 'structured-headers';
 import { headerValue, type HeadersLike } from './header-value.js';
 
+/**
+ * Which fields a response carried: 'draft-10' (draft-ietf-httpapi-ratelimit-headers-10:
+ * RateLimit + RateLimit-Policy lists), 'draft-7' (RateLimit as a dictionary), 'draft-6'
+ * (RateLimit-Limit/-Remaining/-Reset) or 'x-ratelimit' (X-RateLimit-*).
+ */
 export type RateLimitFormat = 'draft-10' | 'draft-7' | 'draft-6' | 'x-ratelimit';
 
 /** What the server said about one policy. Times are milliseconds from when the response was read. */
@@ -28,7 +33,9 @@ export interface RateLimitPolicyInfo {
   partitionKey?: string;
 }
 
+/** What parseRateLimit read from a response. */
 export interface RateLimitInfo {
+  /** The format found (the newest present and well formed wins). */
   format: RateLimitFormat;
   /** One per policy the server reported, in its order (never empty). */
   policies: RateLimitPolicyInfo[];
