@@ -6,14 +6,21 @@ import { RetryBudget, type RetryBudgetOptions } from './retry/retry-budget.js';
 
 /** The request as the options' callbacks see it. */
 export interface OutgoingRequest {
+  /** The parsed request URL. */
   url: URL;
   /** Upper case. */
   method: string;
   /** What was passed to fetch. */
   input: string | URL | Request;
+  /** The init object passed to fetch, if any. */
   init: RequestInit | undefined;
 }
 
+/**
+ * Options of `withRateLimit(fetch, options)`; every one is optional. Unknown keys and bad
+ * values throw InvalidOptionError (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION)
+ * naming the option, when withRateLimit is called.
+ */
 export interface RateLimitClientOptions extends ClientHooks {
   /** Retries of one call, at most (an integer >= 0). Default 3. */
   maxRetries?: number;
