@@ -2,8 +2,13 @@
 // Jitter" (AWS Architecture Blog, 2015): full jitter spreads a crowd of clients evenly;
 // decorrelated jitter grows from the previous sleep instead of the attempt number.
 
+/**
+ * 'full': a random delay in [0, min(capMs, baseMs * 2^attempt)); 'decorrelated':
+ * min(capMs, random in [baseMs, previous delay * 3)). From "Exponential Backoff And Jitter" (AWS, 2015).
+ */
 export type Jitter = 'full' | 'decorrelated';
 
+/** Backoff when a 429/503 names no wait (no Retry-After, no RateLimit reset). */
 export interface BackoffOptions {
   /** First step, ms. Default 100. */
   baseMs?: number;
