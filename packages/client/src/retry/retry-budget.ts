@@ -1,5 +1,6 @@
 import { assertKnownKeys, assertPlainObject, InvalidOptionError } from '@sluice/core';
 
+/** Options of `new RetryBudget(options)`; bad values throw InvalidOptionError naming `retryBudget.<option>`. */
 export interface RetryBudgetOptions {
   /** Retries allowed as a fraction of the requests in the window (0..1). Default 0.2. */
   ratio?: number;
@@ -19,8 +20,11 @@ const SLOTS = 10;
  * (`withRateLimit(fetch, { retryBudget })`) to budget them together.
  */
 export class RetryBudget {
+  /** Retries allowed as a fraction of the requests in the window (0..1). */
   readonly ratio: number;
+  /** Retries allowed on top of the ratio, per second of window. */
   readonly minRetriesPerSecond: number;
+  /** The counting window, ms. */
   readonly windowMs: number;
   private readonly slotMs: number;
   private readonly requests = new Array<number>(SLOTS).fill(0);
