@@ -2,12 +2,17 @@ import type { Algorithm, Store } from '@sluice/core';
 
 /** The test runner's functions, passed in so the suite works under jest, vitest, node:test or mocha. */
 export interface TestRunner {
+  /** Groups tests (jest's, vitest's or mocha's `describe`; node:test's `describe`). */
   describe: (name: string, body: () => void) => void;
+  /** Registers one test; `timeoutMs` is the per-test timeout in ms. */
   test: (name: string, body: () => Promise<void>, timeoutMs?: number) => void;
+  /** Runs once before the suite's tests (the store is made here); `timeoutMs` in ms. */
   beforeAll: (body: () => Promise<void>, timeoutMs?: number) => void;
+  /** Runs once after them (the store is closed here); `timeoutMs` in ms. */
   afterAll: (body: () => Promise<void>, timeoutMs?: number) => void;
 }
 
+/** Options of `runStoreConformance`: the runner's functions, how to make the store, and what to certify. */
 export interface ConformanceOptions extends TestRunner {
   /** Shown in the suite's title, e.g. 'RedisStore (cluster)'. */
   name: string;
