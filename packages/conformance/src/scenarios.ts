@@ -12,8 +12,11 @@ import {
 
 /** One call: at `at` ms after T0 (fractions allowed), then what each policy must report. */
 export interface Step {
+  /** When, in ms after T0 (fractions allowed, to probe exact boundaries). */
   at: number;
+  /** Units of cost charged. Default 1. */
   cost?: number;
+  /** 'consume' (default), 'peek' or 'refund'. */
   mode?: Mode;
   /** Which client key (scenarios may use several). Default 'a'. */
   key?: string;
@@ -21,11 +24,15 @@ export interface Step {
   expect: Partial<PolicyResult>[];
 }
 
+/** A scenario table: policies, then calls on a fake clock with the results each must give. */
 export interface Scenario {
+  /** The test's title. */
   title: string;
   /** Algorithms the store must declare to run it. */
   needs: readonly Algorithm[];
+  /** Makes the scenario's policies (fresh for each run). */
   policies: () => Policy[];
+  /** The calls, in order. */
   steps: Step[];
 }
 
@@ -42,6 +49,7 @@ const no = (retryAfterMs: number, extra: Partial<PolicyResult> = {}): Partial<Po
 });
 
 // Hand-computed expectations: they check the reference model as much as the store.
+/** Every scenario table the suite runs, for every algorithm a store declares. */
 export const SCENARIOS: Scenario[] = [
   {
     title: 'fixed window: limit, denial until the window ends, fresh window at the boundary',
