@@ -8,6 +8,7 @@ export class ReferenceStore implements Store {
   readonly algorithms = ALGORITHMS;
   private readonly states = new Map<string, PolicyState>();
 
+  /** Decides every policy for the key on `request.nowMs` (required: throws an Error without it). */
   consume(request: StoreRequest): PolicyResult[] {
     if (request.nowMs === undefined) throw new Error('ReferenceStore needs nowMs: it has no clock of its own.');
     return decide(this.states, request, msToMicros(request.nowMs));
