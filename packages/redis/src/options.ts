@@ -4,6 +4,11 @@ import type { Cluster, Redis } from 'ioredis';
 /** A standalone (or Sentinel-managed) client, or a Cluster client. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * Options of `new RedisStore(options)`. A bad or unknown option throws InvalidOptionError
+ * (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION) naming it, e.g. `client` when it is
+ * not an ioredis client, or `client.options.keyPrefix` when that holds braces.
+ */
 export interface RedisStoreOptions {
   /** An ioredis client: `new Redis(...)` or `new Redis.Cluster(...)`. The store never closes it. */
   client: RedisClient;
