@@ -84,6 +84,12 @@ export class RedisStore implements Store {
     this.singlePolicy = single;
   }
 
+  /**
+   * Decides every policy of `request` for its key in one EVALSHA on Redis' clock (`TIME`), or
+   * on `request.nowMs` when given; resolves one PolicyResult per policy, in order. Rejects with
+   * StoreError (ERR_SLUICE_STORE, the ioredis error as `cause`) when Redis fails,
+   * ERR_SLUICE_STORE_CLOSED after close(), and InvalidOptionError for a bad mode, cost or nowMs.
+   */
   consume(request: StoreRequest): Promise<PolicyResult[]> {
     if (this.closed) return Promise.reject(closedStoreError(STORE));
     const { key, policies, cost, mode, nowMs } = request;
