@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Redis CPU per decision, per contender, from INFO commandstats (the server's own time inside
-// each command: steady even on a busy machine, unlike wall-clock throughput). Each case runs
-// alone at 64 in flight after CONFIG RESETSTAT; rounds interleave the cases; medians printed.
+// each command: steady even on a busy machine, unlike wall-clock throughput), and this Node
+// process's CPU per decision (process.cpuUsage: the client side). Each case runs alone at 64 in
+// flight after CONFIG RESETSTAT; rounds interleave the cases; medians printed.
 //
 //   node bench/redis-script-cost.mjs            (after: node scripts/build.mjs packages/redis)
 //   BENCH_ROUNDS, BENCH_CALLS override the defaults (5 rounds, 20,000 calls per case and round).
@@ -48,7 +49,8 @@ try {
   client.defineCommand('benchTrivial', { numberOfKeys: 1, lua: 'return 1' });
   const store = new sluiceRedis.RedisStore({ client });
   const sluice = (policies, prefix) => core.createLimiter({ store, policies, prefix });
-  const fixed = sluice([core.fixedWindow({ limit: 1e9, window: '1m' })], 'fw');
+  const fixedPolicies = [core.fixedWindow({ limit: 1e9, window: '1m' })];
+  const fixed = sluice(fixedPolicies, 'fw');
   const bucket = sluice([core.tokenBucket({ capacity: 1e9, refillPerSecond: 1e6 })], 'tb');
   const sliding = sluice([core.slidingWindow({ limit: 1e9, window: '1m' })], 'sw');
   const two = sluice([core.tokenBucket({ capacity: 1e9, refillPerSecond: 1e6 }), core.fixedWindow({ limit: 1e9, window: '1m' })], 'two');
@@ -59,6 +61,7 @@ try {
   const cases = [
     ['raw EVALSHA `return 1`', (i) => client.benchTrivial(`raw:{${key(i)}}`)],
     ['Sluice fixed window', (i) => fixed.consume(key(i))],
+    ['Sluice fixed window, store.consume (not bound)', (i) => store.consume({ key: core.baseKey('fw', key(i)), policies: fixedPolicies, cost: 1, mode: 'consume' })],
     ['Sluice token bucket', (i) => bucket.consume(key(i))],
     ['Sluice sliding window', (i) => sliding.consume(key(i))],
     ['Sluice token bucket + fixed window', (i) => two.consume(key(i))],
@@ -67,21 +70,31 @@ try {
   ];
   for (const [, call] of cases) {
     const decision = await call(0);
-    if (decision?.degraded !== undefined) throw new Error(`a case failed open: ${JSON.stringify(decision)}`);
+    if (decision?.degraded !== undefined || decision?.[0]?.allowed === false) throw new Error(`a case failed open: ${JSON.stringify(decision)}`);
   }
   const samples = cases.map(() => []);
+  const nodeSamples = cases.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (const i of shuffle(cases.map((_, i) => i))) {
       await run(cases[i][1], 2_000);
       await client.config('RESETSTAT');
+      const cpu = process.cpuUsage();
       await run(cases[i][1], CALLS);
+      const used = process.cpuUsage(cpu);
+      nodeSamples[i].push((used.user + used.system) / CALLS);
       samples[i].push(await commandUs(client, CALLS));
     }
   }
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   printTable(
-    ['case', 'Redis µs/decision (median)', 'min-max'],
-    cases.map(([name], i) => [name, median(samples[i]).toFixed(2), `${Math.min(...samples[i]).toFixed(2)}-${Math.max(...samples[i]).toFixed(2)}`]),
+    ['case', 'Redis µs/decision (median)', 'min-max', 'Node CPU µs/decision (median)', 'min-max'],
+    cases.map(([name], i) => [
+      name,
+      median(samples[i]).toFixed(2),
+      `${Math.min(...samples[i]).toFixed(2)}-${Math.max(...samples[i]).toFixed(2)}`,
+      median(nodeSamples[i]).toFixed(2),
+      `${Math.min(...nodeSamples[i]).toFixed(2)}-${Math.max(...nodeSamples[i]).toFixed(2)}`,
+    ]),
   );
 } finally {
   client.disconnect();
