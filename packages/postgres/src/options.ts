@@ -8,6 +8,11 @@ import {
 import type { Pool } from 'pg';
 import { assertIdentifier } from './identifiers.js';
 
+/**
+ * Options of `new PostgresStore(options)`: `pool` or `connectionString` (exactly one), the
+ * rest optional. A bad or unknown option throws InvalidOptionError (ERR_SLUICE_INVALID_OPTION /
+ * ERR_SLUICE_UNKNOWN_OPTION) naming it.
+ */
 export interface PostgresStoreOptions {
   /** A pg Pool you own: the store uses it and never ends it. Give this or `connectionString`. */
   pool?: Pool;
