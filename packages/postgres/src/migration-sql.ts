@@ -3,9 +3,13 @@ import { optionalBoolean, optionalIdentifier } from './options.js';
 import { MIGRATIONS } from './sql/migrations.js';
 import { objectNames } from './sql/names.js';
 
+/** Options of `migrationSql`: the same names as PostgresStoreOptions, so the SQL matches the store. */
 export interface MigrationSqlOptions {
+  /** Schema of the table and functions (an identifier, quoted in the SQL). Default 'public'. */
   schema?: string;
+  /** Table name; the functions are named after it. Default 'sluice_state'. */
   table?: string;
+  /** CREATE UNLOGGED TABLE: no WAL, state lost on crash or failover. Default false. */
   unlogged?: boolean;
 }
 
