@@ -2,6 +2,7 @@ import { msToMicros } from '@sluice/core';
 import type { Pool } from 'pg';
 import type { ObjectNames } from './sql/names.js';
 
+/** Options of `store.sweep(options)`; all optional. */
 export interface SweepOptions {
   /** Rows per statement. Default: the store's `sweepBatch`. */
   batch?: number;
