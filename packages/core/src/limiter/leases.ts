@@ -90,6 +90,16 @@ export class Leases {
     return leased.length === 0 ? undefined : new Leases(settings, leased);
   }
 
+  /**
+   * True when a concurrency policy denied `decision`: any release may end such a denial, so
+   * no cache may repeat it until its retryAfterMs (the block cache skips it).
+   */
+  deniedByLease(decision: Decision): boolean {
+    if (decision.allowed) return false;
+    for (const result of decision.results) if (!result.allowed && this.names.has(result.policy)) return true;
+    return false;
+  }
+
   /** The average hold time seen so far (ms), or undefined before the first release. */
   get averageHoldMs(): number | undefined {
     return this.holdMs;
