@@ -37,7 +37,9 @@ const MAX_COST = Number.MAX_SAFE_INTEGER;
 export class PostgresStore implements Store {
   /** The rate algorithms and the penalty (sql/penalty-function.ts). */
   readonly algorithms: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty'] as const);
+  /** The pg Pool it queries: yours (`pool`, never ended by the store) or its own (`connectionString`, ended on close()). */
   readonly pool: Pool;
+  /** The quoted, schema-qualified names of its table, functions and index. */
   readonly names: ObjectNames;
   private readonly ownsPool: boolean;
   private readonly unlogged: boolean;
@@ -83,6 +85,13 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Decides every policy of `request` for its key in one SQL statement (the decision
+   * function), on the database clock read after the row locks are held, or on
+   * `request.nowMs` when given; resolves one PolicyResult per policy, in order. Rejects with
+   * StoreError (ERR_SLUICE_STORE, the pg error as `cause`; `configuration` true for a setup
+   * mistake such as a missing table or permission) and ERR_SLUICE_STORE_CLOSED after close().
+   */
   async consume(request: StoreRequest): Promise<PolicyResult[]> {
     assertOpen(this.closed, 'PostgresStore');
     assertStorableKey(request.key);
