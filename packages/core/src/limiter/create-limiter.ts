@@ -209,7 +209,10 @@ class StoreLimiter implements Limiter {
       this.breaker?.success();
     } else if (!fromAnswered) this.breaker?.success();
     const cache = this.blockCache;
-    if (cache !== undefined && !decision.allowed && mode === 'consume' && nowMs === undefined) cache.remember(key, cost, decision, sentAt);
+    // A concurrency denial is not cached: any release may end it before its retryAfterMs.
+    if (cache !== undefined && !decision.allowed && mode === 'consume' && nowMs === undefined && this.leases?.deniedByLease(decision) !== true) {
+      cache.remember(key, cost, decision, sentAt);
+    }
     return decision;
   }
 
