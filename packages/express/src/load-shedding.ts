@@ -5,7 +5,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 export type ExpressLoadSheddingOptions = LoadSheddingOptions<Request>;
 
 /** The middleware, with the limiter it admits by (`limit`, `inFlight`, `stats()` for metrics). */
-export type LoadSheddingMiddleware = RequestHandler & { readonly limiter: AdaptiveLimiter };
+export type LoadSheddingMiddleware = RequestHandler & {
+  /** The adaptive concurrency limiter this middleware admits by: `limit`, `inFlight`, `stats()`. */
+  readonly limiter: AdaptiveLimiter };
 
 /**
  * Adaptive load shedding for `app.use()` (per process): admits a request while the adaptive
