@@ -5,7 +5,9 @@ import type { Context, Middleware, Next } from 'koa';
 export type KoaLoadSheddingOptions = LoadSheddingOptions<Context>;
 
 /** The middleware, with the limiter it admits by (`limit`, `inFlight`, `stats()` for metrics). */
-export type LoadSheddingMiddleware = Middleware & { readonly limiter: AdaptiveLimiter };
+export type LoadSheddingMiddleware = Middleware & {
+  /** The adaptive concurrency limiter this middleware admits by: `limit`, `inFlight`, `stats()`. */
+  readonly limiter: AdaptiveLimiter };
 
 /**
  * Adaptive load shedding for `app.use()` (per process): admits a request while the adaptive
