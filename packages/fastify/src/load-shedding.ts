@@ -6,7 +6,9 @@ import fp from 'fastify-plugin';
 export type FastifyLoadSheddingOptions = LoadSheddingOptions<FastifyRequest>;
 
 /** An onRequest hook, with the limiter it admits by (`limit`, `inFlight`, `stats()` for metrics). */
-export type LoadSheddingHook = onRequestHookHandler & { readonly limiter: AdaptiveLimiter };
+export type LoadSheddingHook = onRequestHookHandler & {
+  /** The adaptive concurrency limiter this hook admits by: `limit`, `inFlight`, `stats()`. */
+  readonly limiter: AdaptiveLimiter };
 
 /**
  * An onRequest hook that sheds load (per process), for one route (`onRequest: hook`) or a
