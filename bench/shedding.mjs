@@ -7,7 +7,9 @@
 //   BENCH_QUICK=1 (or --quick): phases a fifth as long, to check the harness.
 import { execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BENCH_DIR, QUICK, ROOT_DIR, machine } from './lib/env.mjs';
 import { openLoop, percentile } from './shedding-kit.mjs';
 
@@ -107,14 +109,19 @@ function perSecond({ mode, samples, series }) {
   return points;
 }
 
+// vega-lite and vega are dependencies of @sluice/cli (vega-lite pinned there, so npm may nest it
+// under packages/cli/node_modules): resolve them from that package.
+const fromCli = createRequire(join(ROOT_DIR, 'packages', 'cli', 'package.json'));
+const importFromCli = (name) => import(pathToFileURL(fromCli.resolve(name)).href);
+
 async function chart(points) {
-  const vl = await import('vega-lite');
-  const vega = await import('vega');
+  const vl = await importFromCli('vega-lite');
+  const vega = await importFromCli('vega');
   const width = 640;
   const x = { field: 'second', type: 'quantitative', title: 'time (s)' };
   const color = { field: 'mode', type: 'nominal', title: 'shedding', scale: { domain: MODES } };
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values: points },
     vconcat: [
       {
