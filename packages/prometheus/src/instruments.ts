@@ -5,15 +5,25 @@ import { Tally } from './tally.js';
 
 /** Metric names without the prefix ('sluice_' by default). */
 export const METRIC_NAMES = Object.freeze({
+  /** Counter: decisions (consume) by limiter, binding policy, outcome (allowed, denied, shaped) and enforced. */
   decisions: 'decisions_total',
+  /** Counter: denied decisions (429s, or 503s when decided_by="failure-policy") by limiter, policy, enforced, decided_by. */
   denials: 'denials_total',
+  /** Counter: refunds (cost given back) by limiter. */
   refunds: 'refunds_total',
+  /** Counter: decisions made without the primary store, by limiter, reason (store-error, timeout, breaker-open) and decided_by. */
   degraded: 'degraded_decisions_total',
+  /** Counter: store failures by limiter, store, role (store or onStoreError) and error code. */
   storeErrors: 'store_errors_total',
+  /** Histogram: time asynchronous stores took to decide, seconds, by limiter. */
   storeDuration: 'store_duration_seconds',
+  /** Gauge: 1 for each observed store's current breaker state (closed, half-open, open), 0 for the others. */
   breakerState: 'breaker_state',
+  /** Counter: circuit breaker state changes by store, from and to. */
   breakerTransitions: 'breaker_transitions_total',
+  /** Counter: requests denied by the block cache without a store call, by limiter. */
   blockCacheHits: 'block_cache_hits_total',
+  /** Gauge: states held by an observed MemoryStore (client key x policy), by store. */
   memoryStoreKeys: 'memory_store_keys',
 });
 
