@@ -1,6 +1,7 @@
 import { assertKnownKeys, assertPlainObject, InvalidOptionError } from '@sluice/core';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 
+/** Options of `prometheusMetrics(options)`; bad or unknown ones throw InvalidOptionError naming the option. */
 export interface PrometheusMetricsOptions {
   /** Where the metrics are registered (a prom-client Registry). Default: prom-client's global `register`. */
   registry?: Registry;
