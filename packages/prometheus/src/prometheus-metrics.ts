@@ -6,6 +6,7 @@ import { ObservedSources, type EventSink, type ObservableLimiter } from './obser
 import { ObservedStores, sizeOf } from './observed-stores.js';
 import { resolvePrometheusOptions, type PrometheusMetricsOptions } from './options.js';
 
+/** What `prometheusMetrics()` returns: the registry, and functions to observe limiters and stores. */
 export interface PrometheusMetrics {
   /** The registry the metrics live in (serve `await registry.metrics()` as text/plain at /metrics). */
   readonly registry: Registry;
