@@ -3,30 +3,51 @@ import { Tally } from './tally.js';
 
 /** Instrument names, OpenTelemetry semantic-convention style (no unit or `_total` in the name). */
 export const INSTRUMENT_NAMES = Object.freeze({
+  /** Counter ({decision}): decisions (consume) by limiter, binding policy, outcome (allowed, denied, shaped) and enforced. */
   decisions: 'sluice.decisions',
+  /** Counter ({decision}): denied decisions (429s, or 503s when decided_by is failure-policy). */
   denials: 'sluice.denials',
+  /** Counter ({refund}): refunds (cost given back) by limiter. */
   refunds: 'sluice.refunds',
+  /** Counter ({decision}): decisions made without the primary store, by reason and decided_by. */
   degraded: 'sluice.degraded_decisions',
+  /** Counter ({error}): store failures by store, role and error.type (the error code). */
   storeErrors: 'sluice.store.errors',
+  /** Histogram (s): time asynchronous stores took to decide, timeouts included. */
   storeDuration: 'sluice.store.duration',
+  /** Gauge: 1 for each observed store's current breaker state (closed, half-open, open), 0 for the others. */
   breakerState: 'sluice.breaker.state',
+  /** Counter ({transition}): circuit breaker state changes by store, previous and new state. */
   breakerTransitions: 'sluice.breaker.transitions',
+  /** Counter ({hit}): requests denied by the block cache without a store call. */
   blockCacheHits: 'sluice.block_cache.hits',
+  /** Gauge: states held by an observed MemoryStore (client key x policy). */
   memoryStoreKeys: 'sluice.memory_store.keys',
 });
 
 /** Attribute names. Client keys are never attributes. */
 export const ATTRIBUTES = Object.freeze({
+  /** The limiter's prefix. */
   limiter: 'sluice.limiter.prefix',
+  /** The binding policy's name. */
   policy: 'sluice.policy',
+  /** 'allowed', 'denied' or 'shaped'. */
   outcome: 'sluice.outcome',
+  /** false for a shadow policy's outcome that was not applied. */
   enforced: 'sluice.enforced',
+  /** Who decided a denial or degraded decision: 'store', 'fallback' or 'failure-policy'. */
   decidedBy: 'sluice.decided_by',
+  /** Why a decision was degraded: 'store-error', 'timeout' or 'breaker-open'. */
   reason: 'sluice.degraded.reason',
+  /** The store's name (given to observeStore, else its constructor name). */
   store: 'sluice.store.name',
+  /** 'store' (the primary) or 'onStoreError' (the fallback store). */
   role: 'sluice.store.role',
+  /** The failure's error code (OpenTelemetry's semantic-convention attribute). */
   errorType: 'error.type',
+  /** A breaker's (new) state: 'closed', 'half-open' or 'open'. */
   state: 'sluice.breaker.state',
+  /** A breaker's state before a transition. */
   previousState: 'sluice.breaker.previous_state',
 });
 
