@@ -12,11 +12,14 @@ import type { ObservedStores } from './observed-stores.js';
 
 /** What a limiter or an adapter's middleware offers to be observed. */
 export interface ObservableLimiter {
+  /** The limiter events the metrics listen to (`limiter.events`, `middleware.events`). */
   readonly events: LimiterEvents;
   /** A limiter's store. */
   readonly store?: Store;
   /** A middleware's limiter. */
-  readonly limiter?: { readonly store: Store } | undefined;
+  readonly limiter?: {
+    /** That limiter's store. */
+    readonly store: Store } | undefined;
 }
 
 /** Receives the events of every observed source. */
