@@ -2,6 +2,7 @@ import { assertKnownKeys, assertPlainObject, InvalidOptionError } from '@sluice/
 import { metrics, type Meter } from '@opentelemetry/api';
 import { VERSION } from './version.js';
 
+/** Options of `openTelemetryMetrics(options)`; bad or unknown ones throw InvalidOptionError naming the option. */
 export interface OpenTelemetryMetricsOptions {
   /** Where the instruments are created. Default: `metrics.getMeter('@sluice/opentelemetry', VERSION)` (the global MeterProvider). */
   meter?: Meter;
