@@ -6,6 +6,7 @@ import { ObservedSources, type EventSink, type ObservableLimiter } from './obser
 import { ObservedStores, sizeOf } from './observed-stores.js';
 import { resolveOpenTelemetryOptions, type OpenTelemetryMetricsOptions } from './options.js';
 
+/** What `openTelemetryMetrics()` returns: functions to observe limiters and stores, and close(). */
 export interface OpenTelemetryMetrics {
   /**
    * Records the decisions, degraded decisions, store errors, breaker transitions and block-cache
