@@ -35,7 +35,7 @@ export const ATTRIBUTES = Object.freeze({
   outcome: 'sluice.outcome',
   /** false for a shadow policy's outcome that was not applied. */
   enforced: 'sluice.enforced',
-  /** Who decided a denial or degraded decision: 'store', 'fallback' or 'failure-policy'. */
+  /** Who decided a denial or degraded decision: a DecidedBy ('store', 'fallback', 'failure-policy', 'block-cache'). */
   decidedBy: 'sluice.decided_by',
   /** Why a decision was degraded: 'store-error', 'timeout' or 'breaker-open'. */
   reason: 'sluice.degraded.reason',
