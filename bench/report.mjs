@@ -8,7 +8,7 @@ import { ROOT_DIR } from './lib/env.mjs';
 
 const RESULTS = join(ROOT_DIR, 'bench', 'results');
 const OUT = join(ROOT_DIR, 'docs', 'benchmarks.md');
-const PARTS = ['memory', 'redis', 'postgres', 'http'];
+const PARTS = ['memory', 'redis', 'postgres', 'http', 'http-instructions'];
 
 function load(part) {
   for (const name of [`${part}.json`, `${part}.quick.json`]) {
@@ -36,7 +36,7 @@ function runLine(r) {
 }
 
 /** One row per target of issue 9: [measure, target, measured, verdict]. */
-function targets({ memory, redis, postgres, http }) {
+function targets({ memory, redis, postgres, http, 'http-instructions': instructions }) {
   const rows = [];
   // `spanned`: the target lies inside the rounds' min-max (or the 95% interval): the verdict is within noise.
   const verdict = (ok, short, spanned) =>
@@ -91,6 +91,16 @@ function targets({ memory, redis, postgres, http }) {
         ]);
       } else {
         rows.push([`HTTP ${f.framework}, server CPU above the two-headers floor`, '<= 1 µs/request', `${ci(sluice.usAboveFloor, 2)} µs`, verdict(sluice.usAboveFloor.estimate <= 1, `${(sluice.usAboveFloor.estimate - 1).toFixed(2)} µs over`, spansCi(sluice.usAboveFloor, 1))]);
+        // The same target by instruction count (callgrind), which the machine's load does not move.
+        const counted = instructions?.frameworks.find((c) => c.framework === f.framework);
+        if (counted?.usAboveFloor !== undefined) {
+          const share = counted.sluiceAboveFloor / counted.instructionsPerRequest.headers;
+          rows.push([
+            `HTTP ${f.framework}, above the two-headers floor by instruction count (callgrind)`, '<= 1 µs/request',
+            `${counted.usAboveFloor.toFixed(2)} µs (${Math.round(counted.sluiceAboveFloor).toLocaleString('en-US')} instructions, ${pct(share)} of the floor's ${Math.round(counted.instructionsPerRequest.headers).toLocaleString('en-US')})`,
+            verdict(counted.usAboveFloor <= 1, `${(counted.usAboveFloor - 1).toFixed(2)} µs over`),
+          ]);
+        }
       }
       // Old result files lack vsPeerCpu: compare the two CPU ratios to bare instead.
       const vsPeer = sluice.vsPeerCpu ?? { estimate: sluice.vsBareCpu.estimate / peer.vsBareCpu.estimate, low: NaN, high: NaN };
@@ -154,6 +164,25 @@ function postgresSection(r) {
   ].join('\n\n');
 }
 
+function instructionsSection(r) {
+  return [
+    '## HTTP by instruction count',
+    runLine(r),
+    `Valgrind's callgrind counts the instructions the server process executes, whatever else the machine runs: it resolves the Koa target (at most 1 µs per request above the two-constant-headers floor), which the CPU-time figures above cannot on two shared cores (see their A/A row). One server process under callgrind holds the bare, two-headers and Sluice variants, each on its own loopback port; after ${r.settings.warm.toLocaleString('en-US')} warm-up requests per variant, each of ${r.settings.rounds} rounds sends ${r.settings.requests.toLocaleString('en-US')} keep-alive requests (10 in flight) to each variant in a fresh random order, zeroing the counters before and dumping them after. Node runs with \`--single-threaded\` so compiler and GC threads do not land in another variant's slice. Figures are medians over rounds (differences are taken round by round). The µs figure converts the instruction difference at the floor's own rate: difference / floor instructions x the floor's server CPU µs per request in the latest HTTP run above.`,
+    table(
+      ['framework', 'bare', 'two headers (floor)', 'Sluice', 'Sluice above the floor', '≈ µs above the floor'],
+      r.frameworks.map((f) => [
+        f.framework,
+        Math.round(f.instructionsPerRequest.bare).toLocaleString('en-US'),
+        Math.round(f.instructionsPerRequest.headers).toLocaleString('en-US'),
+        Math.round(f.instructionsPerRequest.sluice).toLocaleString('en-US'),
+        `${Math.round(f.sluiceAboveFloor).toLocaleString('en-US')} (${pct(f.sluiceAboveFloor / f.instructionsPerRequest.headers)})`,
+        f.usAboveFloor === undefined ? 'no HTTP run to convert with' : `${f.usAboveFloor.toFixed(2)} (floor ${f.floorCpuUsPerRequest.toFixed(1)} µs/request)`,
+      ]),
+    ),
+  ].join('\n\n');
+}
+
 function httpSection(r) {
   const parts = [
     '## HTTP',
@@ -194,6 +223,7 @@ Run it (each part starts its own redis-server / PostgreSQL on 127.0.0.1 in a tem
 \`\`\`sh
 npm run bench                      # every part, then this page (about 10 minutes; longer on a busy machine)
 npm run memory -w bench            # or one part: memory, redis, postgres, http
+npm run http-instructions -w bench # Koa's server instructions per request under callgrind (not in npm run bench; about 10 minutes)
 BENCH_QUICK=1 npm run bench        # harness check in about 2 minutes (results/*.quick.json; not for reading)
 \`\`\`
 
@@ -207,6 +237,7 @@ The packages are imported from their built \`dist/\`: each part first builds the
   if (results.redis) sections.push(redisSection(results.redis));
   if (results.postgres) sections.push(postgresSection(results.postgres));
   if (results.http) sections.push(httpSection(results.http));
+  if (results['http-instructions']) sections.push(instructionsSection(results['http-instructions']));
   writeFileSync(OUT, sections.join('\n\n') + '\n');
   return OUT;
 }
