@@ -4,16 +4,27 @@ import { parseDurationText } from '../values.js';
 
 /** `sluice simulate`'s flags, parsed (values still as written where a later step parses them). */
 export interface SimulateArgs {
+  /** Each `--policy` as written, e.g. `fixedWindow(limit=10,window=1s)` (parsed by parsePolicy). */
   policies: string[];
+  /** Each `--pattern` as written, e.g. `steady(rate=20,duration=10s)` (parsed by parsePattern). */
   patterns: string[];
+  /** `--pattern-file`: path of a JSON array of patterns. */
   patternFile: string | undefined;
+  /** `--log`: path of a request log (one `<timestamp> <key>` per line, or a common access-log format). */
   log: string | undefined;
+  /** `--bucket`: the chart's and series' time bucket, ms. Default: about 60 buckets over the run. */
   bucketMs: number | undefined;
+  /** `--window`: length of the worst-window measure, ms. Default: each policy's window (1 s for buckets). */
   windowMs: number | undefined;
+  /** `--json`: print machine-readable results. */
   json: boolean;
+  /** `--chart`: path of the SVG chart to write. */
   chart: string | undefined;
+  /** `--html`: path of the self-contained HTML page to write. */
   html: string | undefined;
+  /** `--title`: the chart's and page's title. Default 'sluice simulate'. */
   title: string | undefined;
+  /** `--help` / `-h`: print usage instead of simulating. */
   help: boolean;
 }
 
