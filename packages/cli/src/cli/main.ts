@@ -15,7 +15,9 @@ import { MAIN_HELP, SIMULATE_HELP } from './help.js';
 
 /** Where `main` writes; `process.stdout`/`stderr` by default. */
 export interface Io {
+  /** Writes to standard output (results, the table, JSON). */
   out(text: string): void;
+  /** Writes to standard error (usage errors, warnings). */
   err(text: string): void;
 }
 
