@@ -7,6 +7,7 @@ import { ErrorCodes, type ErrorCode, SluiceError } from '@sluice/core';
  * with status 2 on it.
  */
 export class UsageError extends SluiceError {
+  /** The flag (`--policy`, `--log`, ...) or parameter at fault; also the message's start. */
   readonly option: string;
   constructor(option: string, message: string, code: ErrorCode = ErrorCodes.INVALID_OPTION, options?: { cause?: unknown }) {
     super(code, `${option}: ${message}`, options);
