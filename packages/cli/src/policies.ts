@@ -4,7 +4,9 @@ import { assertKnownParams, type CallSpec, parseCall } from './spec.js';
 
 /** A policy to simulate and how the user wrote it (the row label in the table and chart). */
 export interface PolicySpec {
+  /** The core policy, validated by its constructor. */
   readonly policy: Policy;
+  /** The policy as the user wrote it, e.g. `fixedWindow(limit=10,window=1s)`. */
   readonly label: string;
 }
 
