@@ -3,7 +3,9 @@ import { UsageError } from './errors.js';
 
 /** `name(k=v,k=v)` parsed: the name and its parameters in order (values as written). */
 export interface CallSpec {
+  /** The name before the parentheses, e.g. `fixedWindow`. */
   readonly name: string;
+  /** Each `k=v` parameter, in the order written; values as written (unparsed strings). */
   readonly params: ReadonlyMap<string, string>;
 }
 
