@@ -13,6 +13,8 @@ export type SluiceRequestHandler = RequestHandler & {
   readonly events: LimiterEvents;
   /** The limiter; with per-request `policies`, the first set's (undefined before the first request). */
   readonly limiter: Limiter | undefined;
+  /** Requests waiting for their turn now (option `wait`; 0 without it). */
+  readonly waiting: number;
 };
 
 /**
@@ -29,5 +31,6 @@ export function rateLimit(options: ExpressRateLimitOptions): SluiceRequestHandle
   };
   Object.defineProperty(middleware, 'events', { value: engine.events, enumerable: true });
   Object.defineProperty(middleware, 'limiter', { get: () => engine.limiter, enumerable: true });
+  Object.defineProperty(middleware, 'waiting', { get: () => engine.waiting, enumerable: true });
   return middleware as SluiceRequestHandler;
 }

@@ -32,6 +32,8 @@ declare module 'fastify' {
       readonly events: LimiterEvents;
       /** The plugin's limiter (undefined until first needed with `global: false` or per-request policies). */
       readonly limiter: Limiter | undefined;
+      /** Requests waiting for their turn now (option `wait`), in the plugin's engine and every route override. */
+      readonly waiting: number;
     };
   }
 }

@@ -93,6 +93,8 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
 
   // GET and its automatic HEAD route share one config object, hence one engine (one bucket).
   const routeHooks = new WeakMap<object, RouteHooks>();
+  /** Route overrides' engines, for `fastify.rateLimit.waiting`. */
+  const routeEngines: FastifyEngine[] = [];
   const hooksForConfig = (config: unknown): RouteHooks | undefined => {
     if (config === false) return undefined;
     if (config === undefined) return global ? pluginDefaults() : undefined;
@@ -100,6 +102,7 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
     if (hooks === undefined) {
       hooks = hooksFor(engineFor(mergeRouteOptions(shared, config, pluginStore), hub));
       routeHooks.set(config as object, hooks);
+      routeEngines.push(hooks.engine);
     }
     return hooks;
   };
@@ -113,6 +116,10 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
   Object.defineProperty(makeHook, 'events', { value: events, enumerable: true });
   Object.defineProperty(makeHook, 'limiter', {
     get: () => shared.limiter ?? (global || pluginHooks !== undefined ? pluginDefaults().engine.limiter : undefined),
+    enumerable: true,
+  });
+  Object.defineProperty(makeHook, 'waiting', {
+    get: () => routeEngines.reduce((sum, engine) => sum + engine.waiting, pluginHooks?.engine.waiting ?? 0),
     enumerable: true,
   });
   fastify.decorate('rateLimit', makeHook as FastifyInstance['rateLimit']);

@@ -19,6 +19,7 @@ import type { EventHub } from '../events/hub.js';
 import { enforcedHeaders, enforcedOnly } from '../shadow/header-view.js';
 import type { LimiterEvents } from '../events/types.js';
 import type { Limiter } from '../limiter/limiter.js';
+import { AccessLists } from './access-lists.js';
 
 /** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
 export interface ExposedDecisions {
@@ -35,6 +36,8 @@ function checkedKey(key: unknown): string {
 const enum Step {
   Skip,
   Key,
+  /** allowList / denyList (access-lists.ts): after the key, before any store call. */
+  Listed,
   Cost,
   Policies,
 }
@@ -102,6 +105,11 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     this.onWarning = this.options.onWarning;
   }
 
+  /** Requests waiting for their turn now (option `wait`; 0 without it). */
+  get waiting(): number {
+    return this.options.wait?.size ?? 0;
+  }
+
   /** The limiter this middleware decides with; with per-request policies, the first set's (undefined before the first request). */
   get limiter(): Limiter | undefined {
     return this.options.limiter();
@@ -128,6 +136,11 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
       const rawKey = options.key(req);
       if (isThenable(rawKey)) return this.resume(framework, req, res, next, Step.Key, rawKey, '', 1);
       key = checkedKey(rawKey);
+      if (options.lists !== undefined) {
+        const listed = options.lists.match(req, key);
+        if (isThenable(listed)) return this.resume(framework, req, res, next, Step.Listed, listed, key, 1);
+        if (listed !== undefined) return AccessLists.answer(framework, req, res, next, listed);
+      }
       if (options.cost !== undefined) {
         const rawCost = options.cost(req);
         if (isThenable(rawCost)) return this.resume(framework, req, res, next, Step.Cost, rawCost, key, 1);
@@ -185,6 +198,10 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     const options = this.options;
     if (step === Step.Skip && (await pending)) return framework.proceed(req, res, next);
     if (step <= Step.Key) key = checkedKey(await (step === Step.Key ? pending : options.key(req)));
+    if (step <= Step.Listed && options.lists !== undefined) {
+      const listed = (await (step === Step.Listed ? pending : options.lists.match(req, key))) as 'allow' | 'deny' | undefined;
+      if (listed !== undefined) return AccessLists.answer(framework, req, res, next, listed);
+    }
     if (step <= Step.Cost && (step === Step.Cost || options.cost !== undefined)) {
       cost = (await (step === Step.Cost ? pending : options.cost!(req))) as number;
     }
@@ -217,8 +234,18 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     key: string,
     cost: number,
     decision: Decision,
+    waited = false,
   ): unknown {
     const options = this.options;
+    if (!decision.allowed && !waited && options.wait !== undefined) {
+      // Server-side waiting (wait-queue.ts): the request waits for its turn instead of a 429, if it fits.
+      const turn = options.wait.enqueue(framework, req, res, policySet.limiter, key, cost, decision);
+      if (turn !== undefined) {
+        const after = (admitted: Decision | undefined): unknown =>
+          admitted === undefined ? framework.abandon(req, res, next) : this.respond(framework, req, res, next, carrier, policySet, key, cost, admitted, true);
+        return this.settle(framework, req, res, next, turn.then(after));
+      }
+    }
     if (decision.delayMs > options.maxDelayMs) {
       // Too long to hold the connection: refuse instead, and give back what the store just charged.
       this.giveBack(policySet, key, cost);

@@ -16,6 +16,8 @@ import { MAX_TIMER_MS } from '../time/timers.js';
 import { assertKnownKeys, assertPlainObject } from '../validate.js';
 import { compilePolicySet, type PolicySet } from './policy-set.js';
 import { PolicySetCache } from './policy-set-cache.js';
+import { AccessLists, type AccessList } from './access-lists.js';
+import { WaitQueue, type WaitOptions } from './wait-queue.js';
 
 /** Policies for every request, or chosen per request (plans, tiers), possibly asynchronously. */
 export type PoliciesOption<Req> = readonly Policy[] | ((req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>);
@@ -72,6 +74,21 @@ export interface RateLimitOptions<Req, OnLimited> extends Omit<LimiterOptions, '
    * describe only the enforced policies (none for a whole-shadow limiter).
    */
   shadowHeaders?: boolean;
+  /**
+   * Clients let through uncounted and without headers, before any store call: client keys, IPs
+   * and CIDR ranges (`'10.0.0.0/8'`), or a function of the request and its client key (sync or
+   * async). See docs/penalties.md.
+   */
+  allowList?: AccessList<Req>;
+  /** Clients refused with 403 (problem+json, no RateLimit headers) before any store call; wins over `allowList`. Same forms. */
+  denyList?: AccessList<Req>;
+  /**
+   * Server-side waiting: a denied request whose Retry-After fits in `maxWaitMs` waits for its turn
+   * (limiter.acquire) instead of getting 429, while fewer than `maxWaiting` (default 1000) and
+   * `maxWaitingPerKey` (default 10) wait; otherwise it is refused at once. A client that goes away
+   * leaves the queue. The middleware's `waiting` is the number waiting now.
+   */
+  wait?: WaitOptions | false;
 }
 
 /** Where a request's policy set comes from: fixed, or looked up per request. */
@@ -94,6 +111,10 @@ export interface ResolvedRateLimitOptions<Req, OnLimited> {
   refund: ((statusCode: number) => boolean | PromiseLike<boolean>) | undefined;
   maxDelayMs: number;
   shadowHeaders: boolean;
+  /** allowList / denyList; undefined without either. */
+  lists: AccessLists<Req> | undefined;
+  /** The `wait` queue; undefined without the option. */
+  wait: WaitQueue | undefined;
   onCallbackError: (error: unknown) => void;
   onWarning: WarningHandler;
   /** The events of the limiter(s) this middleware uses (per-request policy sets share them). */
@@ -127,6 +148,9 @@ export const RATE_LIMIT_OPTION_KEYS: readonly string[] = [
   'maxDelayMs',
   'onCallbackError',
   'shadowHeaders',
+  'allowList',
+  'denyList',
+  'wait',
 ];
 
 const CALLBACK_OPTIONS = ['key', 'cost', 'skip', 'onLimited', 'refund', 'onWarning', 'onCallbackError'] as const;
@@ -268,6 +292,8 @@ export function resolveRateLimitOptions<Req, OnLimited>(
     refund: options.refund as ResolvedRateLimitOptions<Req, OnLimited>['refund'],
     maxDelayMs: resolveMaxDelayMs(options.maxDelayMs),
     shadowHeaders: resolveBoolean(options.shadowHeaders, 'shadowHeaders'),
+    lists: AccessLists.of<Req>(options, access),
+    wait: WaitQueue.of(options.wait),
     onCallbackError: (options.onCallbackError as ((error: unknown) => void) | undefined) ?? warnCallbackFailed(onWarning),
     onWarning,
   };

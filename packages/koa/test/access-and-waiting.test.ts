@@ -1,0 +1,29 @@
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { rateLimit } from '../src/index.js';
+import { runAccessAndWaiting } from '../../../test/adapter-behaviour/access-and-waiting.js';
+
+runAccessAndWaiting({
+  name: 'koa',
+  async start(options, handled) {
+    const app = new Koa();
+    const middleware = rateLimit(options);
+    app.use(middleware);
+    app.use((ctx) => {
+      if (ctx.path !== '/ok') return;
+      handled();
+      ctx.body = { ok: true };
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      waiting: () => middleware.waiting,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  },
+});
