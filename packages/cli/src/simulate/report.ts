@@ -6,23 +6,29 @@ import { worstWindowPerKey } from './worst-window.js';
 
 /** Counts per time bucket, index i covering [i·bucketMs, (i+1)·bucketMs) from the traffic's start. */
 export interface Series {
+  /** Requests offered (arrived). */
   offered: number[];
   /** Admitted at once (no shaping delay). */
   admitted: number[];
   /** Admitted with a shaping delay, counted when they arrived. */
   shaped: number[];
+  /** Denied. */
   denied: number[];
   /** Admitted requests counted when they leave (arrival + delayMs); differs from arrivals only when shaping. */
   released: number[];
 }
 
+/** What one policy did with the traffic: counts, the worst window, shaping delays, fairness and the per-bucket series. */
 export interface PolicyReport {
   /** As written on the command line, e.g. `fixedWindow(limit=10,window=1s)`. */
   policy: string;
+  /** The core algorithm, e.g. 'fixed-window'. */
   algorithm: string;
+  /** Requests offered. */
   offered: number;
   /** Every admitted request, shaped ones included. */
   admitted: number;
+  /** Requests denied. */
   denied: number;
   /** Admitted with `delayMs > 0` (leaky bucket). */
   shaped: number;
@@ -30,22 +36,56 @@ export interface PolicyReport {
    * The most requests one key got admitted in any window of `windowMs` (sliding, exact; shaped
    * requests counted when released). `limit` is the policy's limit (a bucket's capacity).
    */
-  worstWindow: { windowMs: number; count: number; limit: number; key: string | null; startMs: number | null };
+  worstWindow: {
+    /** The measured window's length, ms. */
+    windowMs: number;
+    /** The most requests one key got admitted in any such window. */
+    count: number;
+    /** The policy's limit (a bucket's capacity), to compare `count` with. */
+    limit: number;
+    /** The key that got them; null when nothing was admitted. */
+    key: string | null;
+    /** Where that window starts, ms from the traffic's start; null when nothing was admitted. */
+    startMs: number | null };
   /** Shaping delay of shaped requests in ms (nearest-rank percentiles); null when none was shaped. */
-  delayMs: { p50: number; p99: number; max: number } | null;
+  delayMs: {
+    /** Median, ms. */
+    p50: number;
+    /** 99th percentile, ms. */
+    p99: number;
+    /** Longest, ms. */
+    max: number } | null;
   /**
    * Across clients: Jain's index of admitted counts (1: every client got as many; null when nothing
    * was admitted); `top`: the busiest 1% of clients by offered requests (at least one) and their
    * share of what was offered and of what was admitted.
    */
-  fairness: { clients: number; jain: number | null; top: { clients: number; offeredShare: number; admittedShare: number | null } };
+  fairness: {
+    /** Distinct client keys. */
+    clients: number;
+    /** Jain's fairness index of admitted counts, 1/n to 1; null when nothing was admitted. */
+    jain: number | null;
+    /** The busiest 1% of clients by offered requests (at least one). */
+    top: {
+      /** How many clients that is. */
+      clients: number;
+      /** Their share of the offered requests, 0..1. */
+      offeredShare: number;
+      /** Their share of the admitted requests, 0..1; null when nothing was admitted. */
+      admittedShare: number | null } };
+  /** Counts per time bucket, for the chart. */
   series: Series;
 }
 
+/** What `simulate` returns (and `sluice simulate --json` prints). */
 export interface SimulationReport {
+  /** Requests in the traffic. */
   requests: number;
+  /** Distinct client keys. */
   clients: number;
+  /** From the first request's time to the end of the traffic, ms. */
   durationMs: number;
+  /** Width of the series' time buckets, ms. */
   bucketMs: number;
   /** Wall-clock ms the simulation took (all policies, without the chart). */
   elapsedMs: number;
@@ -53,6 +93,7 @@ export interface SimulationReport {
   policies: PolicyReport[];
 }
 
+/** Options of `simulate`. */
 export interface ReportOptions {
   /** Width of a time bucket (ms); default a round width giving about 60 buckets. */
   bucketMs?: number;
