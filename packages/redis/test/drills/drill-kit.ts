@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { runInThisContext } from 'node:vm';
+import { stalledWithin, watchStalls, type Stall } from './stalls';
 import { breakerStateOf, MemoryStore, type BreakerEvent, type Decision, type FailurePolicy, type Limiter, type Store } from '@sluice/core';
 
 /**
@@ -58,9 +59,12 @@ export interface Outage {
 }
 
 export interface DrillTimes {
-  /** When the outage began and when the store answered again (performance.now()). */
+  /** When the outage began, when the store answered again, when the load stopped (performance.now()). */
   readonly downAt: number;
   readonly backAt: number;
+  readonly endAt: number;
+  /** Event-loop stalls during the drill. */
+  readonly stalls: readonly Stall[];
 }
 
 /**
@@ -160,12 +164,15 @@ export async function runDrill(
   outage: Outage,
   options: { keyOf: (loop: number) => string; holdMs?: number; tailMs?: number; openWithinMs?: number },
 ): Promise<{ traces: Trace[]; times: DrillTimes }> {
+  const watch = watchStalls();
   const load = startLoad(subjects, options.keyOf);
   const breakers = () => subjects.map((subject) => breakerStateOf(subject.store));
-  let times: DrillTimes | undefined;
+  let downAt = 0;
+  let backAt = 0;
   try {
     await sleep(500);
-    const downAt = performance.now();
+    await waitFor(() => breakers().every((state) => state === 'closed'), 5_000, `${outage.name}: a breaker is open before the outage`);
+    downAt = performance.now();
     await outage.begin();
     await waitFor(
       () => breakers().every((state) => state === 'open'),
@@ -174,15 +181,18 @@ export async function runDrill(
     );
     await sleep(Math.max(0, downAt + (options.holdMs ?? 1_500) - performance.now()));
     await outage.end();
-    const backAt = performance.now();
-    times = { downAt, backAt };
+    backAt = performance.now();
     // Recovery is judged from the calls afterwards; this only bounds the drill.
     await waitFor(() => breakers().every((state) => state === 'closed'), 10_000, `${outage.name}: not every breaker closed (${breakers().join(', ')})`);
     await sleep(options.tailMs ?? 700);
   } finally {
-    await load.stop();
+    try {
+      await load.stop();
+    } finally {
+      watch.stop();
+    }
   }
-  return { traces: load.traces, times };
+  return { traces: load.traces, times: { downAt, backAt, endAt: performance.now(), stalls: watch.stalls } };
 }
 
 export interface Figures {
@@ -191,15 +201,31 @@ export interface Figures {
   calls: number;
   /** Longest call during the outage that went to the store (breaker closed or probing), ms. */
   longestClosedMs: number;
-  /** Longest call answered with degraded 'breaker-open', ms. */
+  /** Calls answered with degraded 'breaker-open': the 99th percentile and the longest, ms. */
+  openP99Ms: number;
   longestOpenMs: number;
   breakerOpenCalls: number;
   /** From the store answering again to the first call it decided, ms. */
   recoveryMs: number;
+  /** Longest call, and longest once the event-loop stalls within it are taken out, ms. */
   longestMs: number;
+  longestUnstalledMs: number;
+  /** Longest event-loop stall during the drill, ms. */
+  longestStallMs: number;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+function percentile(values: number[], share: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = values.sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+}
+
+/** A call's time minus the event-loop stalls within it: what the limiter made it wait. */
+function unstalled(call: Call, stalls: readonly Stall[]): number {
+  return call.ms - stalledWithin(stalls, call.startedAt, call.startedAt + call.ms);
+}
 
 /** The figures a drill report gives (see docs/resilience.md "Outage drills"). */
 export function figuresOf(drill: string, trace: Trace, times: DrillTimes): Figures {
@@ -212,10 +238,13 @@ export function figuresOf(drill: string, trace: Trace, times: DrillTimes): Figur
     kind: trace.kind,
     calls: trace.calls.length,
     longestClosedMs: longest(during.filter((call) => call.degraded !== 'breaker-open')),
+    openP99Ms: round(percentile(open.map((call) => call.ms), 0.99)),
     longestOpenMs: longest(open),
     breakerOpenCalls: open.length,
     recoveryMs: recovered === undefined ? Infinity : round(recovered.startedAt + recovered.ms - times.backAt),
     longestMs: longest(trace.calls),
+    longestUnstalledMs: round(trace.calls.reduce((max, call) => Math.max(max, unstalled(call, times.stalls)), 0)),
+    longestStallMs: round(times.stalls.reduce((max, stall) => Math.max(max, stall.to - stall.from), 0)),
   };
 }
 
@@ -233,6 +262,8 @@ export function expectedDegraded(kind: FailureKind): { decidedBy: Decision['deci
 
 /** "Normal again within about a second" of the store answering, with the drills' 500 ms cool-down. */
 export const RECOVERY_BOUND_MS = 1_500;
+/** The end of the load that must be all store decisions. */
+const TAIL_CHECK_MS = 300;
 
 /**
  * The drill's claims for one subject: nothing threw, every call settled within timeoutMs +
@@ -243,29 +274,35 @@ export function checkDrill(trace: Trace, times: DrillTimes, timeoutMs: number): 
   const figures = figuresOf('', trace, times);
   expect(trace.thrown).toEqual([]);
   expect(trace.calls.length).toBeGreaterThan(0);
-  const slow = trace.calls.filter((call) => call.ms > timeoutMs + DRILL_MARGIN_MS);
+  // Time the process did not run at all (a loaded shared machine) is not the limiter's wait.
+  const slow = trace.calls.filter((call) => unstalled(call, times.stalls) > timeoutMs + DRILL_MARGIN_MS);
   expect(slow).toEqual([]);
 
+  // Before the outage the store decides. (A stall longer than timeoutMs times calls out even
+  // on a healthy store, since timers run before I/O when the loop resumes; runDrill starts the
+  // outage only with every breaker closed.)
   const before = trace.calls.filter((call) => call.startedAt + call.ms < times.downAt);
-  expect(before.length).toBeGreaterThan(0);
-  expect(new Set(before.map((call) => call.decidedBy))).toEqual(new Set(['store']));
+  expect(before.filter((call) => call.decidedBy === 'store').length).toBeGreaterThan(0);
 
   const degraded = trace.calls.filter((call) => call.degraded !== undefined);
   expect(degraded.length).toBeGreaterThan(0);
   const shape = expectedDegraded(trace.kind);
   expect(new Set(degraded.map((call) => `${call.decidedBy} allowed=${call.allowed}`))).toEqual(new Set([`${shape.decidedBy} allowed=${shape.allowed}`]));
 
+  // An open breaker answers without the store: memory-store time. The longest such call is an
+  // event-loop or CPU stall on a shared machine, bounded only by timeoutMs.
   const open = trace.calls.filter((call) => call.degraded === 'breaker-open');
   expect(open.length).toBeGreaterThan(0);
-  expect(figures.longestOpenMs).toBeLessThan(timeoutMs / 2);
+  expect(figures.openP99Ms).toBeLessThan(timeoutMs / 10);
+  expect(figures.longestOpenMs).toBeLessThan(timeoutMs);
 
-  const moves = trace.breaker.map((event) => `${event.from}->${event.to}`);
+  const moves = trace.breaker.filter((event) => event.at >= times.downAt).map((event) => `${event.from}->${event.to}`);
   expect(moves[0]).toBe('closed->open');
   expect(moves.at(-1)).toBe('half-open->closed');
-  const closedAt = trace.breaker.at(-1)!.at;
-  const after = trace.calls.filter((call) => call.startedAt >= closedAt);
-  expect(after.length).toBeGreaterThan(0);
-  expect(new Set(after.map((call) => call.decidedBy))).toEqual(new Set(['store']));
   expect(figures.recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
+  // Normal again: the store decides every call of the load's last TAIL_CHECK_MS.
+  const tail = trace.calls.filter((call) => call.startedAt >= times.endAt - TAIL_CHECK_MS);
+  expect(tail.length).toBeGreaterThan(0);
+  expect(new Set(tail.map((call) => `${call.decidedBy} ${call.degraded ?? ''}`))).toEqual(new Set(['store ']));
   return figures;
 }
