@@ -83,7 +83,7 @@ export interface SimulationReport {
   requests: number;
   /** Distinct client keys. */
   clients: number;
-  /** From the first request's time to the end of the traffic, ms. */
+  /** Length of the traffic, ms (at least the last request's time; a pattern may run past its last request). */
   durationMs: number;
   /** Width of the series' time buckets, ms. */
   bucketMs: number;
