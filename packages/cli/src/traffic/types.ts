@@ -4,8 +4,11 @@
  * `keyIds[i]` indexes `keys`.
  */
 export interface Traffic {
+  /** Arrival times, integer µs since the traffic's start, ascending. */
   readonly timesUs: Float64Array;
+  /** Per request, the index of its client key in `keys`. */
   readonly keyIds: Uint32Array;
+  /** The distinct client keys. */
   readonly keys: readonly string[];
   /** Wall-clock ms of time 0 (what the limiter's `nowMs` sees); recorded logs keep their own. */
   readonly epochMs: number;
@@ -15,8 +18,11 @@ export interface Traffic {
 
 /** One generated pattern before merging: sorted times, keys by index into `keys`. */
 export interface Segment {
+  /** Arrival times, integer µs since the pattern's start, ascending. */
   readonly timesUs: Float64Array;
+  /** Per request, the index of its client key in `keys`. */
   readonly keyIds: Uint32Array;
+  /** The pattern's distinct client keys. */
   readonly keys: readonly string[];
   /** When the pattern ends (µs), which may be after its last request. */
   readonly endUs: number;
