@@ -10,8 +10,11 @@ export interface Outcome {
   readonly delayMs: Float64Array;
 }
 
+/** Outcome code of a denied request (in Outcome's per-request codes). */
 export const DENIED = 0;
+/** Outcome code of a request admitted at once. */
 export const ADMITTED = 1;
+/** Outcome code of a request admitted with a shaping delay (leaky bucket). */
 export const SHAPED = 2;
 
 /**
