@@ -1,5 +1,6 @@
 /** The busiest window found: `count` admitted in [startUs, startUs + windowUs) for one key. */
 export interface WorstWindow {
+  /** Requests admitted in that window. */
   readonly count: number;
   /** Start of the first such window (µs since the traffic's start); -1 when nothing was admitted. */
   readonly startUs: number;
@@ -11,7 +12,11 @@ export interface WorstWindow {
  * The most requests in any half-open window [t, t + windowUs) of sorted `timesUs`: exact, since
  * some busiest window starts at a request. Two pointers, O(n). Returns the first busiest window.
  */
-export function worstWindowSorted(timesUs: ArrayLike<number>, windowUs: number, from = 0, to = timesUs.length): { count: number; startUs: number } {
+export function worstWindowSorted(timesUs: ArrayLike<number>, windowUs: number, from = 0, to = timesUs.length): {
+  /** The most requests in one window. */
+  count: number;
+  /** Where the first such window starts, µs; -1 when there are no requests. */
+  startUs: number } {
   let best = 0;
   let bestStart = -1;
   let end = from;
