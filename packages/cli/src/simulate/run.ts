@@ -10,11 +10,11 @@ export interface Outcome {
   readonly delayMs: Float64Array;
 }
 
-/** Outcome code of a denied request (in Outcome's per-request codes). */
+/** Outcome.status of a denied request. */
 export const DENIED = 0;
-/** Outcome code of a request admitted at once. */
+/** Outcome.status of a request admitted at once. */
 export const ADMITTED = 1;
-/** Outcome code of a request admitted with a shaping delay (leaky bucket). */
+/** Outcome.status of a request admitted with a shaping delay (leaky bucket). */
 export const SHAPED = 2;
 
 /**
