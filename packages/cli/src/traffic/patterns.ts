@@ -22,10 +22,13 @@ function roundRobin(n: number, clients: number): Uint32Array {
   return ids;
 }
 
+/** Options of `steady`. */
 export interface SteadyOptions {
   /** Requests per second (> 0). */
   rate: number;
+  /** How long the pattern lasts, ms. */
   durationMs: number;
+  /** When it starts, ms. Default 0. */
   startMs?: number;
   /** Requests go round-robin over client-1..client-N. Default 1. */
   clients?: number;
@@ -39,6 +42,7 @@ export function steady({ rate, durationMs, startMs = 0, clients = 1 }: SteadyOpt
   return segment(times, roundRobin(n, clients), clientNames(clients), (startMs + durationMs) * US_PER_MS);
 }
 
+/** Options of `burst`. */
 export interface BurstOptions {
   /** Requests per burst. */
   count: number;
@@ -50,6 +54,7 @@ export interface BurstOptions {
   repeat?: number;
   /** Time from one burst's start to the next (ms). Default 1000. */
   everyMs?: number;
+  /** Requests go round-robin over client-1..client-N. Default 1. */
   clients?: number;
 }
 
@@ -64,6 +69,7 @@ export function burst({ count, atMs = 0, spreadMs = 0, repeat = 1, everyMs = 100
   return segment(times, roundRobin(times.length, clients), clientNames(clients), endUs);
 }
 
+/** Options of `boundaryBurst`; all optional. */
 export interface BoundaryBurstOptions {
   /** Requests in each of the two bursts. Default 20. */
   burst?: number;
@@ -94,13 +100,17 @@ export function boundaryBurst({ burst = 20, boundaryMs = 1000, spreadMs = 100, d
   return segment(times, new Uint32Array(times.length), ['client-1'], endUs);
 }
 
+/** Options of `ramp`. */
 export interface RampOptions {
   /** Rate at the start (requests/s, >= 0). */
   from: number;
   /** Rate at the end (requests/s, >= 0). */
   to: number;
+  /** How long the ramp lasts, ms. */
   durationMs: number;
+  /** When it starts, ms. Default 0. */
   startMs?: number;
+  /** Requests go round-robin over client-1..client-N. Default 1. */
   clients?: number;
 }
 
@@ -123,9 +133,11 @@ export function ramp({ from, to, durationMs, startMs = 0, clients = 1 }: RampOpt
   return segment(times, roundRobin(n, clients), clientNames(clients), (startMs + durationMs) * US_PER_MS);
 }
 
+/** Options of `zipf`. */
 export interface ZipfOptions {
   /** Total requests per second over all clients, evenly spaced. */
   rate: number;
+  /** How long the pattern lasts, ms. */
   durationMs: number;
   /** Clients client-1..client-N; client-1 is the busiest. Default 1000. */
   clients?: number;
@@ -133,6 +145,7 @@ export interface ZipfOptions {
   s?: number;
   /** PRNG seed: the same seed draws the same clients. Default 1. */
   seed?: number;
+  /** When it starts, ms. Default 0. */
   startMs?: number;
 }
 
