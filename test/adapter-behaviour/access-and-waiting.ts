@@ -1,7 +1,7 @@
 // allowList / denyList and server-side waiting (`wait`) through each adapter, on real servers on
 // 127.0.0.1. Waits poll the middleware's `waiting` count; nothing asserts a duration.
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
-import { ErrorCodes, fixedWindow, MemoryStore, tokenBucket, type PolicyResult, type StoreRequest } from '@sluice/core';
+import { ALL_ALGORITHMS, ErrorCodes, fixedWindow, MemoryStore, penalty, tokenBucket, type PolicyResult, type Store, type StoreRequest } from '@sluice/core';
 
 /**
  * A server limited by `rateLimit(options)` with one route, GET /ok, whose handler calls
@@ -43,6 +43,19 @@ class CountingStore extends MemoryStore {
   override consume(request: StoreRequest): PolicyResult[] {
     this.calls++;
     return super.consume(request);
+  }
+}
+
+/** A MemoryStore on a clock the test moves (every algorithm, the penalty included). */
+class FakeClock implements Store {
+  readonly algorithms = ALL_ALGORITHMS;
+  nowMs = 1_700_000_000_000;
+  private readonly inner = new MemoryStore();
+  consume(request: StoreRequest): PolicyResult[] {
+    return this.inner.consume({ ...request, nowMs: this.nowMs });
+  }
+  reset(key: string, policies: StoreRequest['policies']): void {
+    this.inner.reset(key, policies);
   }
 }
 
@@ -102,6 +115,30 @@ export function runAccessAndWaiting(harness: AccessHarness): void {
       });
       expect((await get(`${app.url}/ok`, { 'x-client': 'banned' })).status).toBe(403);
       for (let i = 0; i < 3; i++) expect((await get(`${app.url}/ok`, { 'x-client': 'anyone' })).status).toBe(200);
+    });
+
+    it('penalty: a blocked client gets 429 with Retry-After and RateLimit t = the time left in the block', async () => {
+      const store = new FakeClock();
+      const app = await start({
+        store,
+        key: () => 'one',
+        policies: [fixedWindow({ name: 'minute', limit: 1, window: '1m' }), penalty({ name: 'abuse', after: 2, within: '1m', blockFor: '15m' })],
+      });
+      expect((await get(`${app.url}/ok`)).status).toBe(200);
+      const strike = await get(`${app.url}/ok`);
+      expect([strike.status, strike.headers['retry-after']]).toEqual([429, '60']);
+      expect(strike.headers['ratelimit']).toBe('"minute";r=0;t=60, "abuse";r=1;t=60');
+      const blocking = await get(`${app.url}/ok`);
+      expect([blocking.status, blocking.headers['retry-after']]).toEqual([429, '900']);
+      expect(JSON.parse(blocking.body)).toMatchObject({ policy: 'abuse', retryAfter: 900 });
+      store.nowMs += 5 * 60_000; // the minute policy would admit again; the block holds
+      const blocked = await get(`${app.url}/ok`);
+      expect([blocked.status, blocked.headers['retry-after']]).toEqual([429, '600']);
+      expect(blocked.headers['ratelimit-policy']).toBe('"minute";q=1;w=60, "abuse";q=2;w=60');
+      expect(blocked.headers['ratelimit']).toBe('"minute";r=1;t=0, "abuse";r=0;t=600');
+      store.nowMs += 10 * 60_000;
+      expect((await get(`${app.url}/ok`)).status).toBe(200);
+      expect(app.handled()).toBe(2);
     });
 
     it('bad lists are typed errors naming the option', async () => {
