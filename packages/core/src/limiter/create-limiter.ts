@@ -186,16 +186,16 @@ class StoreLimiter implements Limiter {
    */
   private guard(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease: string | undefined): MaybePromise<Decision> | undefined {
     const cache = this.blockCache;
-    if (cache !== undefined && nowMs === undefined) {
+    if (cache !== undefined) {
       if (mode === 'consume') {
-        if (cache.size > 0) {
+        if (nowMs === undefined && cache.size > 0) {
           const hit = cache.check(key, cost, performance.now());
           if (hit !== undefined) {
             if (this.hub.has('blockCacheHit')) this.hub.emit('blockCacheHit', { prefix: this.prefix, key, retryAfterMs: hit.retryAfterMs });
             return hit;
           }
         }
-      } else if (mode === 'refund') cache.clear(key);
+      } else if (mode === 'refund') cache.clear(key); // any refund, with nowMs too: it frees quota
     }
     const breaker = this.breaker;
     if (breaker === undefined || breaker.state === 'closed' || breaker.admits()) return undefined;
