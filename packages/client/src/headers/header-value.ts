@@ -4,7 +4,10 @@
  * whose names may be in any case and whose values may be arrays or numbers.
  */
 export type HeadersLike =
-  | { /** The field's value by name (case-insensitive); null or undefined when absent. */ get(name: string): string | null | undefined | unknown }
+  | {
+      /** The field's value by name (case-insensitive); null or undefined when absent. */
+      get(name: string): string | null | undefined | unknown;
+    }
   | Readonly<Record<string, string | readonly string[] | number | undefined | null>>;
 
 /**
