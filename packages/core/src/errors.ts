@@ -2,19 +2,29 @@ import type { Decision } from './limiter/decision.js';
 
 /** Stable error codes: match on `error.code`, never on the message. */
 export const ErrorCodes = {
+  /** InvalidOptionError: a bad option value (at construction) or per-call argument (`cost`, `key`, `nowMs`, ...). */
   INVALID_OPTION: 'ERR_SLUICE_INVALID_OPTION',
+  /** InvalidOptionError: an option or parameter name Sluice does not know (a typo). */
   UNKNOWN_OPTION: 'ERR_SLUICE_UNKNOWN_OPTION',
+  /** InvalidOptionError: a policy whose `algorithm` is not one of ALL_ALGORITHMS. */
   UNKNOWN_ALGORITHM: 'ERR_SLUICE_UNKNOWN_ALGORITHM',
+  /** UnsupportedAlgorithmError: the store does not implement a policy's algorithm (createLimiter refuses it). */
   UNSUPPORTED_ALGORITHM: 'ERR_SLUICE_UNSUPPORTED_ALGORITHM',
+  /** StoreError: the store failed (connection lost, script or SQL error); `cause` holds the original. */
   STORE: 'ERR_SLUICE_STORE',
+  /** StoreTimeoutError: the store did not answer within the limiter's `timeoutMs`. */
   STORE_TIMEOUT: 'ERR_SLUICE_STORE_TIMEOUT',
+  /** StoreError: the store was used after `close()`. */
   STORE_CLOSED: 'ERR_SLUICE_STORE_CLOSED',
+  /** SluiceError: a request has no client key (e.g. its socket closed before the limiter ran); handed to the framework's error handling. */
   NO_CLIENT_KEY: 'ERR_SLUICE_NO_CLIENT_KEY',
+  /** RateLimitWaitError: `limiter.acquire()` would have to wait longer than `maxWaitMs`. */
   WAIT_EXCEEDED: 'ERR_SLUICE_WAIT_EXCEEDED',
   /** @sluice/client's RetryWaitError: a server or limiter asks for a wait beyond maxDelayMs or the time budget. */
   RETRY_WAIT_EXCEEDED: 'ERR_SLUICE_RETRY_WAIT_EXCEEDED',
 } as const;
 
+/** One of the ErrorCodes values, e.g. 'ERR_SLUICE_INVALID_OPTION'. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /**
@@ -37,7 +47,12 @@ function markKind(errorClass: { prototype: object }, kind: string): void {
   Object.defineProperty(errorClass.prototype, KIND, { value: kind });
 }
 
+/**
+ * The base of every error Sluice throws. Match on `code` (or use isSluiceError), never on the
+ * message; `instanceof` works across the ESM and CJS copies of the package.
+ */
 export class SluiceError extends Error {
+  /** The stable error code (see ErrorCodes). */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -87,7 +102,9 @@ function describeValue(value: unknown): string {
  * ERR_SLUICE_UNKNOWN_ALGORITHM.
  */
 export class InvalidOptionError extends SluiceError {
+  /** The option's dotted path, e.g. `policies[1].limit`. */
   readonly option: string;
+  /** The value that was given. */
   readonly value: unknown;
   constructor(option: string, value: unknown, expected: string, code: ErrorCode = ErrorCodes.INVALID_OPTION) {
     super(code, `Invalid option \`${option}\`: expected ${expected}, got ${describeValue(value)}.`);
@@ -99,8 +116,11 @@ markKind(InvalidOptionError, 'InvalidOptionError');
 
 /** A store was given a policy whose algorithm it does not implement. */
 export class UnsupportedAlgorithmError extends SluiceError {
+  /** The policy's path, e.g. `policies[0]`. */
   readonly option: string;
+  /** The algorithm the store lacks, e.g. 'sliding-log'. */
   readonly algorithm: string;
+  /** The store's name (its constructor name). */
   readonly store: string;
   constructor(option: string, algorithm: string, store: string, supported: readonly string[]) {
     super(
@@ -115,7 +135,9 @@ export class UnsupportedAlgorithmError extends SluiceError {
 }
 markKind(UnsupportedAlgorithmError, 'UnsupportedAlgorithmError');
 
+/** Options of `new StoreError(message, options)`. */
 export interface StoreErrorOptions {
+  /** The original error (the driver's). */
   cause?: unknown;
   /** Default ERR_SLUICE_STORE. */
   code?: ErrorCode;
@@ -140,6 +162,7 @@ markKind(StoreError, 'StoreError');
 
 /** The store did not answer within the limiter's `timeoutMs`. */
 export class StoreTimeoutError extends StoreError {
+  /** The limiter's `timeoutMs` the store exceeded, ms. */
   readonly timeoutMs: number;
   constructor(timeoutMs: number) {
     super(`Store did not answer within ${timeoutMs} ms.`, { code: ErrorCodes.STORE_TIMEOUT });
@@ -155,8 +178,11 @@ markKind(StoreTimeoutError, 'StoreTimeoutError');
  * Code ERR_SLUICE_WAIT_EXCEEDED.
  */
 export class RateLimitWaitError extends SluiceError {
+  /** The denying (or too-long-holding) decision. */
   readonly decision: Decision;
+  /** The wait it asks for, ms; Infinity when no retry can ever pass (the cost exceeds the capacity). */
   readonly retryAfterMs: number;
+  /** What was left of acquire's `maxWaitMs`, ms. */
   readonly maxWaitMs: number;
   constructor(decision: Decision, retryAfterMs: number, maxWaitMs: number) {
     super(
