@@ -120,7 +120,7 @@ export class UnsupportedAlgorithmError extends SluiceError {
   readonly option: string;
   /** The algorithm the store lacks, e.g. 'sliding-log'. */
   readonly algorithm: string;
-  /** The store's name (its constructor name). */
+  /** Which store: the option that holds it and its constructor name, e.g. `store (RedisStore)`. */
   readonly store: string;
   constructor(option: string, algorithm: string, store: string, supported: readonly string[]) {
     super(
@@ -182,7 +182,7 @@ export class RateLimitWaitError extends SluiceError {
   readonly decision: Decision;
   /** The wait it asks for, ms; Infinity when no retry can ever pass (the cost exceeds the capacity). */
   readonly retryAfterMs: number;
-  /** What was left of acquire's `maxWaitMs`, ms. */
+  /** The `maxWaitMs` given to acquire, ms. */
   readonly maxWaitMs: number;
   constructor(decision: Decision, retryAfterMs: number, maxWaitMs: number) {
     super(
