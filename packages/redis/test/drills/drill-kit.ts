@@ -199,6 +199,8 @@ export interface Figures {
   drill: string;
   kind: FailureKind;
   calls: number;
+  /** From the outage's start until the store answered again, ms. */
+  outageMs: number;
   /** Longest call during the outage that went to the store (breaker closed or probing), ms. */
   longestClosedMs: number;
   /** Calls answered with degraded 'breaker-open': the 99th percentile and the longest, ms. */
@@ -237,6 +239,7 @@ export function figuresOf(drill: string, trace: Trace, times: DrillTimes): Figur
     drill,
     kind: trace.kind,
     calls: trace.calls.length,
+    outageMs: round(times.backAt - times.downAt),
     longestClosedMs: longest(during.filter((call) => call.degraded !== 'breaker-open')),
     openP99Ms: round(percentile(open.map((call) => call.ms), 0.99)),
     longestOpenMs: longest(open),
