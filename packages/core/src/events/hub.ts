@@ -54,6 +54,7 @@ export class EventHub implements LimiterEvents {
     return this.lists[event].length > 0;
   }
 
+  /** Calls every listener of `event` with `payload`; a listener that throws or rejects goes to the limiter's `onWarning`. */
   emit<E extends LimiterEventName>(event: E, payload: LimiterEventMap[E]): void {
     const list = this.lists[event] as readonly ((event: LimiterEventMap[E]) => void)[];
     for (let i = 0; i < list.length; i++) callSafely(list[i]!, payload, this.listenerFailed);
