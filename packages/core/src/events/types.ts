@@ -11,6 +11,7 @@ export interface DecisionEvent {
   prefix: string;
   /** The client key as given to the limiter. */
   key: string;
+  /** 'consume', 'peek' or 'refund'. */
   mode: Mode;
   /** Units of cost. */
   cost: number;
@@ -32,18 +33,25 @@ export interface DecisionEvent {
 
 /** The failure policy (or the fallback store) decided instead of the primary store. */
 export interface DegradedEvent {
+  /** The limiter's prefix. */
   prefix: string;
+  /** The client key as given to the limiter. */
   key: string;
+  /** Why the primary store did not decide: it failed, exceeded `timeoutMs`, or its breaker is open. */
   reason: 'store-error' | 'timeout' | 'breaker-open';
+  /** 'fallback': the fallback store of `onStoreError` decided; 'failure-policy': 'allow' or 'deny' did. */
   decidedBy: 'fallback' | 'failure-policy';
 }
 
 /** A store failed (the primary, role 'store', or the fallback store, role 'onStoreError'). */
 export interface StoreErrorEvent {
+  /** The limiter's prefix. */
   prefix: string;
   /** The store's constructor name. */
   store: string;
+  /** 'store': the primary store; 'onStoreError': the fallback store. */
   role: 'store' | 'onStoreError';
+  /** The failure (StoreTimeoutError for a timeout); the driver's error is its `cause`. */
   error: StoreError;
 }
 
@@ -51,25 +59,36 @@ export interface StoreErrorEvent {
 export interface BreakerEvent {
   /** The store's constructor name. */
   store: string;
+  /** The state before. */
   from: BreakerState;
+  /** The state now. */
   to: BreakerState;
 }
 
 /** A request was denied by the limiter's block cache, without a store call. */
 export interface BlockCacheHitEvent {
+  /** The limiter's prefix. */
   prefix: string;
+  /** The client key as given to the limiter. */
   key: string;
   /** ms until the cached denial lapses. */
   retryAfterMs: number;
 }
 
+/** Each limiter event's name and the payload its listeners get. */
 export interface LimiterEventMap {
+  /** Every decision of consume, peek or refund. */
   decision: DecisionEvent;
+  /** The failure policy or fallback store decided instead of the primary store. */
   degraded: DegradedEvent;
+  /** A store (primary or fallback) failed. */
   storeError: StoreErrorEvent;
+  /** The store's circuit breaker changed state. */
   breaker: BreakerEvent;
+  /** The block cache denied a request without a store call. */
   blockCacheHit: BlockCacheHitEvent;
 }
+/** 'decision' | 'degraded' | 'storeError' | 'breaker' | 'blockCacheHit'. */
 export type LimiterEventName = keyof LimiterEventMap;
 
 /**
