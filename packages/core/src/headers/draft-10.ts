@@ -4,10 +4,13 @@ import { resetSeconds, type ResetInput } from './seconds.js';
 import { sfString } from './sf-string.js';
 import { windowSeconds } from './window-seconds.js';
 
+/** One policy as RateLimit-Policy describes it (draft-ietf-httpapi-ratelimit-headers-10). */
 export interface PolicyDescription {
+  /** The policy's name, written as an sf-string list member. */
   name: string;
   /** Quota: `q`. */
   limit: number;
+  /** The window, ms; written as `w` in whole seconds, rounded up. */
   windowMs: number;
   /** 'concurrency': the quota counts requests in progress (`qu="concurrent-requests"`, no `w`). */
   algorithm?: string;
@@ -16,9 +19,11 @@ export interface PolicyDescription {
 /** A concurrency policy's item: its quota unit, and no window (it has none: leases end when released). */
 const CONCURRENT_REQUESTS = ';qu="concurrent-requests"';
 
+/** One policy's figures as the RateLimit field reports them (`r`, `t`). */
 export interface PolicyQuotaState extends ResetInput {
   /** The policy's name. */
   policy: string;
+  /** Units of cost left: `r`. */
   remaining: number;
 }
 
