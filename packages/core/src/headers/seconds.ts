@@ -13,8 +13,11 @@ export function retryAfterSeconds(retryAfterMs: number): number {
 
 /** The figures of one policy (or of a decision's binding policy) that a reset value is made from. */
 export interface ResetInput {
+  /** Whether the policy admitted the request. */
   allowed: boolean;
+  /** Until the quota is fully restored, ms. */
   resetAfterMs: number;
+  /** Until a same-cost retry can pass, ms: 0 when allowed, Infinity when never. */
   retryAfterMs: number;
 }
 
