@@ -2,7 +2,7 @@
 export const HeaderNames = {
   /** draft-10: a list with one member per policy (`r`, `t`); draft-7: a dictionary (limit, remaining, reset). */
   RATE_LIMIT: 'RateLimit',
-  /** draft-10 and draft-7: the policies' quotas and windows (`q`, `w`). */
+  /** The policies' quotas and windows (draft-10: `q`, `w` per policy; draft-7 and draft-6: the binding policy's). */
   RATE_LIMIT_POLICY: 'RateLimit-Policy',
   /** draft-6: the binding policy's quota. */
   RATE_LIMIT_LIMIT: 'RateLimit-Limit',
@@ -16,7 +16,7 @@ export const HeaderNames = {
   LEGACY_LIMIT: 'X-RateLimit-Limit',
   /** Legacy: units left. */
   LEGACY_REMAINING: 'X-RateLimit-Remaining',
-  /** Legacy: seconds until the reset. */
+  /** Legacy: the reset as a Unix timestamp, seconds (as most clients of these headers expect). */
   LEGACY_RESET: 'X-RateLimit-Reset',
 } as const;
 
