@@ -93,29 +93,54 @@ export interface RateLimitOptions<Req, OnLimited> extends Omit<LimiterOptions, '
 
 /** Where a request's policy set comes from: fixed, or looked up per request. */
 export type PolicySource<Req> =
-  | { readonly fixed: PolicySet; readonly perRequest?: undefined; readonly cache?: undefined }
   | {
+      /** The one policy set of every request. */
+      readonly fixed: PolicySet;
+      /** Absent for a fixed set. */
+      readonly perRequest?: undefined;
+      /** Absent for a fixed set. */
+      readonly cache?: undefined }
+  | {
+      /** Absent for per-request sets. */
       readonly fixed?: undefined;
+      /** The user's `policies(req)`. */
       readonly perRequest: (req: Req) => readonly Policy[] | PromiseLike<readonly Policy[]>;
+      /** Compiled sets by policy array, so a reused array is compiled once. */
       readonly cache: PolicySetCache;
     };
 
+/**
+ * RateLimitOptions after validation (`resolveRateLimitOptions`): defaults applied, the limiter
+ * built. Field meanings and defaults are those of RateLimitOptions.
+ */
 export interface ResolvedRateLimitOptions<Req, OnLimited> {
+  /** Where each request's policy set comes from. */
   policies: PolicySource<Req>;
+  /** The client key; default the client IP. */
   key: KeyFunction<Req>;
+  /** Units of cost per request; undefined: 1. */
   cost: ((req: Req) => number | PromiseLike<number>) | undefined;
+  /** Requests let through uncounted; undefined: none. */
   skip: ((req: Req) => boolean | PromiseLike<boolean>) | undefined;
+  /** RateLimit header syntax, or false for none. */
   headers: HeadersFormat | false;
+  /** Whether X-RateLimit-* are sent too. */
   legacyHeaders: boolean;
+  /** The user's denial response; undefined: the default problem+json. */
   onLimited: OnLimited | undefined;
+  /** Gives the cost back by response status; undefined: never. */
   refund: ((statusCode: number) => boolean | PromiseLike<boolean>) | undefined;
+  /** Longest leaky-bucket hold, ms. */
   maxDelayMs: number;
+  /** Whether shadow policies appear in the headers. */
   shadowHeaders: boolean;
   /** allowList / denyList; undefined without either. */
   lists: AccessLists<Req> | undefined;
   /** The `wait` queue; undefined without the option. */
   wait: WaitQueue | undefined;
+  /** Receives errors after the response (a failing refund). */
   onCallbackError: (error: unknown) => void;
+  /** Receives one-time configuration warnings. */
   onWarning: WarningHandler;
   /** The events of the limiter(s) this middleware uses (per-request policy sets share them). */
   events: LimiterEvents;
