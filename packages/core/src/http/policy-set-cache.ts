@@ -6,6 +6,10 @@ import { compilePolicySet, type PolicySet } from './policy-set.js';
 /** Distinct arrays compiled before we suspect `policies()` builds a new array per request. */
 const SUSPICIOUS_COMPILATIONS = 1000;
 
+/**
+ * Warning code: `policies(req)` has returned 1000 different arrays; each new array builds a
+ * limiter, so define the policy arrays once and return those.
+ */
 export const POLICY_ARRAYS_NOT_REUSED = 'SLUICE_POLICY_ARRAYS_NOT_REUSED';
 
 /**
@@ -23,6 +27,7 @@ export class PolicySetCache {
     private readonly onWarning: WarningHandler,
   ) {}
 
+  /** The compiled set for this policy array (by identity), compiling it on first use. */
   get(policies: readonly Policy[]): PolicySet {
     const cached = this.sets.get(policies);
     if (cached !== undefined) return cached;
