@@ -5,6 +5,7 @@ import type { Limiter } from '../limiter/create-limiter.js';
 
 /** A limiter plus every header value that depends only on its policies, computed once. */
 export interface PolicySet {
+  /** The limiter that decides for this set. */
   readonly limiter: Limiter;
   /** draft-10 `RateLimit-Policy`, all policies. */
   readonly draft10Policy: string;
@@ -14,6 +15,7 @@ export interface PolicySet {
   readonly singlePolicy: ReadonlyMap<string, string>;
 }
 
+/** Computes the header values that depend only on `limiter`'s policies, once. */
 export function compilePolicySet(limiter: Limiter): PolicySet {
   const policies = limiter.policies;
   const members = policies.map((policy) => new RateLimitMemberCache(policy.name));
