@@ -1,19 +1,26 @@
 import { retryAfterSeconds } from '../headers/seconds.js';
 import type { Decision } from '../limiter/decision.js';
 
+/** The Content-Type of a denial's body (RFC 9457 problem details). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem types registered by draft-ietf-httpapi-ratelimit-headers-10, section 5. */
 export const ProblemTypes = {
+  /** A 429: the client exceeded a quota (also a fallback store's denial). */
   QUOTA_EXCEEDED: 'https://iana.org/assignments/http-problem-types#quota-exceeded',
+  /** A 503: no store could answer and the failure policy refused (the client exceeded nothing). */
   TEMPORARY_REDUCED_CAPACITY: 'https://iana.org/assignments/http-problem-types#temporary-reduced-capacity',
 } as const;
 
 /** An RFC 9457 problem details object for a denied request. */
 export interface RateLimitProblem {
+  /** A ProblemTypes URI. */
   type: string;
+  /** 'Quota Exceeded' or 'Temporary Reduced Capacity'. */
   title: string;
+  /** 429 or 503, as the response's status. */
   status: number;
+  /** A sentence for people: which policy, and when to retry. */
   detail: string;
   /** The draft's extension member: names of the policies this request exceeded (absent when nothing was measured). */
   'violated-policies'?: string[];
@@ -25,8 +32,11 @@ export interface RateLimitProblem {
   degraded?: string;
 }
 
+/** The default denial: status and body (the headers are written separately). */
 export interface LimitedResponse {
+  /** 429, or 503 when the failure policy refused without a store. */
   status: number;
+  /** The problem+json body. */
   problem: RateLimitProblem;
 }
 
