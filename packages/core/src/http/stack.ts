@@ -16,15 +16,21 @@ export const kDecisions = Symbol.for('sluice.http.decisions');
 
 /** What one middleware decided on one request, with the policy set whose headers describe it. */
 export interface StackedOutcome {
+  /** That middleware's decision. */
   readonly decision: Decision;
+  /** The policy set that decided (its headers describe the decision). */
   readonly policySet: PolicySet;
 }
 
 /** A request's record of decisions (null where a framework pre-declares the fields, as Fastify's decorators do). */
 export interface DecisionCarrier {
+  /** The first middleware's policy set. */
   [kPolicySet]?: PolicySet | null;
+  /** The binding decision. */
   [kDecision]?: Decision | null;
+  /** Every middleware's outcome, once a second one decided. */
   [kStack]?: StackedOutcome[] | null;
+  /** Every decision, in order (built on first read). */
   [kDecisions]?: Decision[] | null;
 }
 
