@@ -23,7 +23,9 @@ import { AccessLists } from './access-lists.js';
 
 /** Where handlers read the decisions: Express `req`, Koa `ctx.state`, Fastify `request`. */
 export interface ExposedDecisions {
+  /** The binding decision (`req.rateLimit`): the only one, or the most restrictive of several middlewares'. */
   rateLimit?: Decision | null;
+  /** Every Sluice middleware's decision on this request, in order (`req.rateLimits`). */
   rateLimits?: Decision[] | null;
 }
 
@@ -73,6 +75,7 @@ function asError(thrown: unknown): Error {
  */
 export class RateLimitEngine<Req extends object, OnLimited = unknown> implements RefundingEngine {
   private readonly options: ResolvedRateLimitOptions<Req, OnLimited>;
+  /** The user's `onLimited`, if any. */
   readonly onLimited: OnLimited | undefined;
   /** True when `refund` is set: adapters then watch for the response's status. */
   readonly refunds: boolean;
