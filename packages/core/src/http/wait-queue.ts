@@ -17,7 +17,9 @@ export interface WaitOptions {
   maxWaitingPerKey?: number;
 }
 
+/** Default `wait.maxWaiting`: requests waiting at once per middleware. */
 export const DEFAULT_MAX_WAITING = 1_000;
+/** Default `wait.maxWaitingPerKey`: requests waiting at once per client key. */
 export const DEFAULT_MAX_WAITING_PER_KEY = 10;
 const KEYS = new Set(['maxWaitMs', 'maxWaiting', 'maxWaitingPerKey']);
 
@@ -37,8 +39,11 @@ export class WaitQueue {
   private readonly perKey = new Map<string, number>();
 
   private constructor(
+    /** Longest a request waits for its turn, ms. */
     readonly maxWaitMs: number,
+    /** Requests waiting at once, all keys together. */
     readonly maxWaiting: number,
+    /** Requests waiting at once per client key. */
     readonly maxWaitingPerKey: number,
   ) {}
 
