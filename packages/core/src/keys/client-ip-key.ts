@@ -3,9 +3,11 @@ import { noClientKeyError } from './no-client-key.js';
 import type { RequestAccess } from './request-access.js';
 import { emitProcessWarning, UNTRUSTED_FORWARDED_FOR, type WarningHandler } from './warnings.js';
 
+/** Options of `createClientIpKey`. */
 export interface ClientIpKeyOptions {
   /** IPv6 prefix length to group by (1..128), or false. Already validated. */
   ipv6Subnet: number | false;
+  /** Receives the one-time SLUICE_UNTRUSTED_FORWARDED_FOR warning. Default process.emitWarning. */
   onWarning?: WarningHandler | undefined;
   /**
    * The IP is the fallback of a `name=value` key (`keys.header()`, `keys.user()`): keep it out of
