@@ -33,6 +33,10 @@ export interface FallbackKeyOptions extends IpKeyOptions {
   fallback?: 'ip' | 'error';
 }
 
+/**
+ * Ready-made key functions (`keys` in each adapter): by IP, header, user, route. Bad options
+ * throw InvalidOptionError naming them when the builder is called, not per request.
+ */
 export interface KeyBuilders<Req> {
   /** The client IP as the framework resolved it (the default key). */
   ip(options?: IpKeyOptions): (req: Req) => string;
