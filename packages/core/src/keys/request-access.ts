@@ -11,6 +11,7 @@ export interface RequestAccess<Req> {
   socketIp(req: Req): string | undefined;
   /** A request header by lower-case name. */
   header(req: Req, name: string): string | string[] | undefined;
+  /** The request method, upper case. */
   method(req: Req): string;
   /**
    * What `route: true` keys count under: the matched route pattern when the framework has matched
