@@ -29,11 +29,18 @@ export interface ShadowVerdict {
   delayMs: number;
 }
 
+/**
+ * One `consume` (or peek, refund) answer, combined over every policy: all figures are the
+ * binding policy's, times in ms, quantities in units of cost.
+ */
 export interface Decision {
+  /** Whether every enforced policy admitted the request (and so charged it). */
   allowed: boolean;
   /** Of the binding policy: the one that denied (latest retry), else the tightest. */
   limit: number;
+  /** Units of cost left on the binding policy (>= 0). */
   remaining: number;
+  /** Until the binding policy's quota is fully restored, ms. */
   resetAfterMs: number;
   /** 0 when allowed; else the earliest a same-cost retry can pass; Infinity if it never can. */
   retryAfterMs: number;
