@@ -4,6 +4,7 @@ import { assertKnownKeys, assertPlainObject } from '../validate.js';
 import type { Decision } from './decision.js';
 import type { AcquireOptions, Limiter } from './limiter.js';
 
+/** Default `maxWaitMs` of `limiter.acquire()`, ms. */
 export const DEFAULT_MAX_WAIT_MS = 60_000;
 const ACQUIRE_KEYS: ReadonlySet<string> = new Set(['cost', 'maxWaitMs', 'signal']);
 
