@@ -24,6 +24,7 @@ import { reportedOutcome, Shadowing } from './shadow.js';
 
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
+/** Warning code: a user hook (an event listener, `onError`, a refund callback) threw or rejected; the request was not affected. */
 export const CALLBACK_THREW = 'SLUICE_CALLBACK_THREW';
 /** Warning: a limiter asked for breaker options other than those its store's breaker already has. */
 export const BREAKER_OPTIONS_IGNORED = 'SLUICE_BREAKER_OPTIONS_IGNORED';
