@@ -2,6 +2,10 @@ import type { StoreError } from '../errors.js';
 import type { SluiceWarning } from '../keys/warnings.js';
 import type { Store } from '../store/types.js';
 
+/**
+ * Warning code, given once per store: its failures can only be a setup mistake (wrong password,
+ * missing table or permission; StoreError.configuration), so retrying cannot help.
+ */
 export const STORE_MISCONFIGURED = 'SLUICE_STORE_MISCONFIGURED';
 /** Failures in a row, from a store's first call with no answer ever, taken as a setup mistake. */
 export const UNPROVEN_FAILURE_LIMIT = 5;
