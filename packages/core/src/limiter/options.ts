@@ -18,6 +18,10 @@ import {
 
 export { validatePolicies, isStore };
 
+/**
+ * What decides when the store fails or times out: 'allow' admits (degraded), 'deny' refuses
+ * (degraded: HTTP 503), a fallback Store decides for real (HTTP 429 when it denies).
+ */
 export type FailurePolicy = 'allow' | 'deny' | Store;
 
 /** Options of `createLimiter`. Absent means `undefined`: `null` is a bad value, never a default. */
@@ -64,16 +68,23 @@ export interface LimiterOptions {
  * what `withPolicies` builds a sibling from.
  */
 export interface LimiterSettings {
+  /** Where state lives. */
   readonly store: Store;
+  /** Namespace of the storage keys. */
   readonly prefix: string;
+  /** The failure policy. */
   readonly onStoreError: FailurePolicy;
+  /** Longest wait for an asynchronous store, ms. */
   readonly timeoutMs: number;
+  /** Told about every store failure the failure policy absorbed; undefined: nobody. */
   readonly onError: ((error: StoreError) => void) | undefined;
+  /** Receives one-time configuration warnings. */
   readonly onWarning: WarningHandler;
   /** false when off. */
   readonly breaker: ResolvedBreakerOptions | false;
   /** false when off. */
   readonly blockCache: ResolvedBlockCacheOptions | false;
+  /** True when the whole limiter is in shadow mode (never denies or holds). */
   readonly shadow: boolean;
 }
 
@@ -94,14 +105,20 @@ export const LIMITER_OPTION_KEYS = [
   'blockCache',
   'shadow',
 ] as const;
+/** A name of LimiterOptions (one of LIMITER_OPTION_KEYS). */
 export type LimiterOptionKey = (typeof LIMITER_OPTION_KEYS)[number];
 
 const LIMITER_KEYS: ReadonlySet<string> = new Set(LIMITER_OPTION_KEYS);
 // Printable ASCII (0x21-0x7E) except `%`, `{` and `}`: bytes every store takes as they are,
 // and no brace that could open or close a Redis Cluster hash tag.
 const PREFIX_PATTERN = /^[!-$&-z|~]{1,100}$/;
+/** Default `timeoutMs` of createLimiter, ms. */
 export const DEFAULT_TIMEOUT_MS = 500;
 
+/**
+ * Throws UnsupportedAlgorithmError (ERR_SLUICE_UNSUPPORTED_ALGORITHM) naming `policies[i]` when
+ * `store` does not declare a policy's algorithm; `option` names the store's option (e.g. 'store').
+ */
 export function assertStoreSupports(store: Store, policies: readonly Policy[], option: string): void {
   policies.forEach((policy, index) => {
     if (!store.algorithms.includes(policy.algorithm)) {
