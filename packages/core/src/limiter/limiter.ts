@@ -26,12 +26,21 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What `createLimiter` returns. Every method validates its input first (InvalidOptionError
+ * naming the argument) and never rejects for store trouble except `reset`: the failure policy
+ * decides instead. See docs/errors.md and docs/resilience.md.
+ */
 export interface Limiter {
+  /** Its policies, validated and frozen, in order. */
   readonly policies: readonly Policy[];
+  /** Where state lives. */
   readonly store: Store;
+  /** Namespace of its storage keys. Default 'sluice'. */
   readonly prefix: string;
   /** The failure policy and timeout it was built with (also in `options`). */
   readonly onStoreError: FailurePolicy;
+  /** Longest wait for an asynchronous store, ms. Default 500. */
   readonly timeoutMs: number;
   /** Every resolved setting except the policies; `withPolicies` builds siblings from it. */
   readonly options: LimiterSettings;
