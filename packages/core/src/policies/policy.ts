@@ -4,6 +4,7 @@
  * declaring only `ALGORITHMS` is refused for a concurrency policy.
  */
 export const ALGORITHMS = ['fixed-window', 'sliding-window', 'sliding-log', 'token-bucket', 'leaky-bucket'] as const;
+/** One of ALGORITHMS: 'fixed-window' | 'sliding-window' | 'sliding-log' | 'token-bucket' | 'leaky-bucket'. */
 export type RateAlgorithm = (typeof ALGORITHMS)[number];
 /**
  * A policy's algorithm: a rate algorithm, the concurrency (in-flight) limit, or the penalty for
@@ -12,7 +13,9 @@ export type RateAlgorithm = (typeof ALGORITHMS)[number];
 export type Algorithm = RateAlgorithm | 'concurrency' | 'penalty';
 /** Every algorithm, the concurrency limit and the penalty included. */
 export const ALL_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'concurrency', 'penalty'] as const);
+/** The algorithms that count over a window of time (`limit` per `window`). */
 export type WindowAlgorithm = 'fixed-window' | 'sliding-window' | 'sliding-log';
+/** The algorithms with a capacity and a rate (GCRA arithmetic, one timestamp of state). */
 export type BucketAlgorithm = 'token-bucket' | 'leaky-bucket';
 
 interface PolicyBase {
@@ -35,13 +38,19 @@ interface PolicyBase {
   readonly shadow?: true;
 }
 
+/** A policy of `fixedWindow`, `slidingWindow` or `slidingLog`. */
 export interface WindowPolicy extends PolicyBase {
+  /** Which window algorithm. */
   readonly algorithm: WindowAlgorithm;
+  /** The window's length, µs (`windowMs` × 1000). */
   readonly windowUs: number;
 }
 
+/** A policy of `tokenBucket` or `leakyBucket`. */
 export interface BucketPolicy extends PolicyBase {
+  /** Which bucket algorithm. */
   readonly algorithm: BucketAlgorithm;
+  /** Tokens the bucket holds (token bucket), or requests the queue holds (leaky bucket); also `limit`. */
   readonly capacity: number;
   /** Tokens refilled (token bucket) or requests drained (leaky bucket) per second. */
   readonly ratePerSecond: number;
@@ -54,9 +63,11 @@ export interface BucketPolicy extends PolicyBase {
  * admitted request holding a lease of `cost` units until it is released or `leaseMs` passes.
  */
 export interface ConcurrencyPolicy extends PolicyBase {
+  /** Always 'concurrency'. */
   readonly algorithm: 'concurrency';
   /** How long a lease lasts unless released or renewed (ms); also `windowMs`. */
   readonly leaseMs: number;
+  /** The same, µs. */
   readonly leaseUs: number;
 }
 
@@ -65,14 +76,22 @@ export interface ConcurrencyPolicy extends PolicyBase {
  * `windowMs` (= `within`) block the key for `blockForMs[level]` (escalating steps, the last repeating).
  */
 export interface PenaltyPolicy extends PolicyBase {
+  /** Always 'penalty'. */
   readonly algorithm: 'penalty';
+  /** The span strikes are counted over, µs (`windowMs` × 1000). */
   readonly withinUs: number;
   /** Block durations (ms), one per escalation step; one entry for a fixed block. */
   readonly blockForMs: readonly number[];
+  /** The same, µs. */
   readonly blockForUs: readonly number[];
 }
 
+/** A policy every store implements: a window or a bucket. */
 export type RatePolicy = WindowPolicy | BucketPolicy;
+/**
+ * Any policy, as the policy constructors build it (validated, frozen and branded): a rate
+ * policy, a concurrency limit or a penalty. Build them with the constructors, never by hand.
+ */
 export type Policy = RatePolicy | ConcurrencyPolicy | PenaltyPolicy;
 
 /**
@@ -98,4 +117,5 @@ export function isPolicy(value: unknown): value is Policy {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[POLICY_BRAND] === POLICY_FORMAT;
 }
 
+/** What a policy `name` may be: 1 to 64 of A-Z a-z 0-9 `_` `.` `-` (safe in headers and metric labels). */
 export const POLICY_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
