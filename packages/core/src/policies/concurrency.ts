@@ -6,6 +6,10 @@ import { POLICY_NAME_PATTERN, registerPolicy, type ConcurrencyPolicy } from './p
 /** Leases are held per key in one list (a Redis sorted set, a Postgres array): bounded like the sliding log. */
 export const MAX_CONCURRENCY_LIMIT = 100_000;
 
+/**
+ * Options of `concurrency`. A bad or unknown option throws InvalidOptionError
+ * (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION) naming it.
+ */
 export interface ConcurrencyOptions {
   /** Units of cost in progress at once per key (requests, with the default cost 1). */
   limit: number;
