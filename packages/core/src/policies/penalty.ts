@@ -9,6 +9,10 @@ export const MAX_PENALTY_STRIKES = 1_000;
 /** Steps of an escalating `blockFor`. */
 export const MAX_PENALTY_STEPS = 16;
 
+/**
+ * Options of `penalty`. A bad or unknown option throws InvalidOptionError
+ * (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION) naming it.
+ */
 export interface PenaltyOptions {
   /** Denials (strikes) within `within` that block the key: an integer from 1 to 1,000. */
   after: number;
