@@ -11,6 +11,10 @@ export function parseShadow(value: unknown): boolean {
   return value;
 }
 
+/**
+ * Options of `fixedWindow`, `slidingWindow` and `slidingLog`. A bad or unknown option throws
+ * InvalidOptionError (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION) naming it.
+ */
 export interface WindowPolicyOptions {
   /** Requests (cost units) admitted per window. */
   limit: number;
