@@ -40,6 +40,10 @@ export interface ResolvedBlockCacheOptions {
   readonly maxEntries: number;
 }
 
+/**
+ * The breaker's defaults: opens after 5 consecutive failures (no ratio rule; with one, at least
+ * 20 calls in a 10 s window), stays open 5 s, then lets 2 probes through half-open.
+ */
 export const BREAKER_DEFAULTS: ResolvedBreakerOptions = Object.freeze({
   failureThreshold: 5,
   failureRatio: undefined,
@@ -48,6 +52,7 @@ export const BREAKER_DEFAULTS: ResolvedBreakerOptions = Object.freeze({
   cooldownMs: 5_000,
   halfOpenProbes: 2,
 });
+/** Default `blockCache.maxEntries`: denied keys remembered per limiter. */
 export const DEFAULT_BLOCK_CACHE_ENTRIES = 10_000;
 
 const BREAKER_KEYS: ReadonlySet<string> = new Set(['failureThreshold', 'failureRatio', 'minimumCalls', 'windowMs', 'cooldownMs', 'halfOpenProbes']);
