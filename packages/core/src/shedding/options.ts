@@ -20,16 +20,25 @@ export interface AdaptiveLimiterOptions {
   clock?: () => number;
 }
 
+/** AdaptiveLimiterOptions with the defaults filled in (see there for meanings and defaults). */
 export interface ResolvedAdaptiveOptions {
+  /** 'gradient' or 'aimd'. */
   algorithm: AlgorithmName;
+  /** Concurrency before any latency was observed (whole requests). */
   initialLimit: number;
+  /** Lowest limit (whole requests). */
   minLimit: number;
+  /** Highest limit (whole requests). */
   maxLimit: number;
+  /** Share of the limit only critical requests may use, 0..1. */
   criticalReserve: number;
+  /** Share of the limit sheddable requests may not use, 0..1. */
   sheddableReserve: number;
+  /** Monotonic clock, ms. */
   clock: () => number;
 }
 
+/** Every AdaptiveLimiterOptions name (the middleware options add their own). */
 export const ADAPTIVE_LIMITER_OPTION_KEYS = [
   'algorithm',
   'initialLimit',
