@@ -14,12 +14,18 @@ export type Outcome = 'success' | 'dropped' | 'ignore';
 
 /** One admitted request's slot. `release` frees it; calls after the first do nothing. */
 export interface Permit {
+  /** The priority it was admitted at. */
   readonly priority: Priority;
+  /**
+   * Frees the slot. `outcome`: 'success' (default; its latency is a sample), 'dropped' (it
+   * failed or timed out: the limit backs off) or 'ignore' (no sample).
+   */
   release(outcome?: Outcome): void;
 }
 
 /** Counters for metrics; all monotonic except `limit` and `inFlight`. */
 export interface AdaptiveLimiterStats {
+  /** 'gradient' or 'aimd'. */
   algorithm: AlgorithmName;
   /** Current concurrency limit (whole requests). */
   limit: number;
@@ -27,7 +33,9 @@ export interface AdaptiveLimiterStats {
   inFlight: number;
   /** The RTT the algorithm compares against, ms (NaN before the first window). */
   baselineRttMs: number;
+  /** Requests admitted so far, per priority. */
   admitted: Record<Priority, number>;
+  /** Requests refused (shed) so far, per priority. */
   shed: Record<Priority, number>;
 }
 
@@ -54,6 +62,7 @@ class AdmittedPermit implements Permit {
  * admitted ones take, and moves the limit with its algorithm. Create with `createAdaptiveLimiter`.
  */
 export class AdaptiveLimiter {
+  /** Brand (a registry symbol): recognised across copies of @sluice/core by isAdaptiveLimiter. */
   readonly [BRAND] = true;
   private readonly settings: ResolvedAdaptiveOptions;
   private readonly algorithm: LimitAlgorithm;
