@@ -17,8 +17,8 @@ export interface Permit {
   /** The priority it was admitted at. */
   readonly priority: Priority;
   /**
-   * Frees the slot. `outcome`: 'success' (default; its latency is a sample), 'dropped' (it
-   * failed or timed out: the limit backs off) or 'ignore' (no sample).
+   * Frees the slot. `outcome`: 'success' (default: a latency sample), 'dropped' (a timeout or
+   * an overload status: a sample that counts as congestion) or 'ignore' (the client left: no sample).
    */
   release(outcome?: Outcome): void;
 }
