@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors.js';
 /** How much a request matters when the service is saturated: `sheddable` goes first, `critical` last. */
 export type Priority = 'critical' | 'normal' | 'sheddable';
 
+/** Every Priority, most important first. */
 export const PRIORITIES: readonly Priority[] = ['critical', 'normal', 'sheddable'];
 
 /** The priority a callback returned, or an InvalidOptionError naming `option` for anything else. */
