@@ -4,9 +4,13 @@ import type { Priority } from './priority.js';
 
 /** RFC 9457 body of a shed request (503). */
 export interface ShedProblem {
+  /** ProblemTypes.TEMPORARY_REDUCED_CAPACITY. */
   type: string;
+  /** 'Temporary Reduced Capacity'. */
   title: string;
+  /** Always 503. */
   status: 503;
+  /** A sentence for people: shed at the concurrency limit, retry in N seconds. */
   detail: string;
   /** The priority the request had. */
   priority: Priority;
@@ -16,8 +20,11 @@ export interface ShedProblem {
 
 /** What an adapter writes for a shed request: status 503, `Retry-After: <retryAfter>`, and `body` as problem+json. */
 export interface ShedResponse {
+  /** Always 503. */
   status: 503;
+  /** The Retry-After value: whole seconds, at least 1. */
   retryAfter: string;
+  /** The problem details object. */
   problem: ShedProblem;
   /** `problem` serialised once. */
   body: string;
