@@ -25,6 +25,7 @@ export interface LoadSheddingOptions<Req> extends AdaptiveLimiterOptions {
   dropped?: (statusCode: number) => boolean;
 }
 
+/** Every LoadSheddingOptions name: the adaptive limiter's plus limiter, priority, retryAfter, dropped. */
 export const LOAD_SHEDDING_OPTION_KEYS = [...ADAPTIVE_LIMITER_OPTION_KEYS, 'limiter', 'priority', 'retryAfter', 'dropped'] as const;
 
 function optionalFunction<F>(value: F | undefined, option: string, expected: string): F | undefined {
@@ -41,6 +42,7 @@ const overloadStatus = (status: number): boolean => status === 503 || status ===
  * per request, and releases each admitted request's permit when its response closes.
  */
 export class LoadShedder<Req> {
+  /** The adaptive limiter it admits by (given as `limiter`, or made from the options). */
   readonly limiter: AdaptiveLimiter;
   private readonly priorityOf: (req: Req) => Priority;
   private readonly droppedStatus: (statusCode: number) => boolean;
