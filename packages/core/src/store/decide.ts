@@ -6,8 +6,11 @@ import { decideWithPenalty } from './decide-penalty.js';
 
 /** Where `decide` reads and writes states, keyed by `<base>:<policyId>`. */
 export interface StateTable {
+  /** The state under `key`, or undefined when there is none (or it expired). */
   get(key: string): PolicyState | undefined;
+  /** Stores `state` under `key`. */
   set(key: string, state: PolicyState): unknown;
+  /** Forgets `key`. */
   delete(key: string): unknown;
 }
 
