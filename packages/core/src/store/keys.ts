@@ -73,6 +73,7 @@ export function baseKey(prefix: string, clientKey: string): string {
   return prefix + ':{' + encodeClientKey(clientKey) + '}';
 }
 
+/** One policy's state key: `<base key>:<policy.id>` (`<prefix>:{<encoded client key>}:<policy id>`). */
 export function policyKey(base: string, policyId: string): string {
   return base + ':' + policyId;
 }
