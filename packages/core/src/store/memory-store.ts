@@ -11,6 +11,10 @@ import { tableFor } from './memory-tables.js';
 import { decidePenalized } from './memory-penalty.js';
 import type { BoundStore, PolicyResult, Store, StoreBinding, StoreRequest } from './types.js';
 
+/**
+ * Options of `new MemoryStore(options)`, all optional. A bad or unknown option throws
+ * InvalidOptionError (ERR_SLUICE_INVALID_OPTION / ERR_SLUICE_UNKNOWN_OPTION) naming it.
+ */
 export interface MemoryStoreOptions {
   /** Hard bound on stored states (one per client key and policy). Default 1,000,000. */
   maxKeys?: number;
@@ -49,6 +53,7 @@ function splitBaseKey(key: string): [group: string, id: string] {
  */
 export class MemoryStore implements Store, Room {
   readonly algorithms = ALL_ALGORITHMS;
+  /** Hard bound on stored states (one per client key and policy). */
   readonly maxKeys: number;
   private readonly sweepIntervalMs: number;
   private readonly sweepBatch: number;
@@ -62,7 +67,9 @@ export class MemoryStore implements Store, Room {
   private lastFullSweepUs = -Infinity;
   /** The latest `now` a request ran at; a fake clock (nowMs) makes it the store's notion of time. */
   lastNowUs = 0;
+  /** True once a request gave `nowMs`: the store then keeps that fake clock's time (tests). */
   clockOverridden = false;
+  /** True after close(): further calls throw StoreError ERR_SLUICE_STORE_CLOSED. */
   closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -85,6 +92,11 @@ export class MemoryStore implements Store, Room {
     return new MemoryBinding(this, binding.policies, binding.policies.map((policy) => this.table(binding.prefix, policy)));
   }
 
+  /**
+   * Decides every policy of `request` synchronously, all or nothing, on the monotonic clock (or
+   * `request.nowMs`); returns one PolicyResult per policy, in order. Throws StoreError
+   * ERR_SLUICE_STORE_CLOSED after close().
+   */
   consume(request: StoreRequest): PolicyResult[] {
     assertOpen(this.closed, 'MemoryStore');
     const now = this.now(request.nowMs);
