@@ -67,7 +67,7 @@ export class MemoryStore implements Store, Room {
   private lastFullSweepUs = -Infinity;
   /** The latest `now` a request ran at; a fake clock (nowMs) makes it the store's notion of time. */
   lastNowUs = 0;
-  /** True once a request gave `nowMs`: the store then keeps that fake clock's time (tests). */
+  /** True while the latest request gave `nowMs` (a fake clock): the sweep then expires by that clock's time. */
   clockOverridden = false;
   /** True after close(): further calls throw StoreError ERR_SLUICE_STORE_CLOSED. */
   closed = false;
