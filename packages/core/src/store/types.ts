@@ -2,6 +2,7 @@ import type { StoreMode } from '../algorithms/types.js';
 import type { Decision } from '../limiter/decision.js';
 import type { Algorithm, Policy } from '../policies/policy.js';
 
+/** A value, or a promise of it: synchronous stores (MemoryStore) answer without a promise. */
 export type MaybePromise<T> = T | Promise<T>;
 
 /** One policy's part of a decision. */
@@ -10,6 +11,7 @@ export interface PolicyResult {
   policy: string;
   /** Whether this policy alone would admit the request. */
   allowed: boolean;
+  /** The policy's limit (a window's limit, a bucket's capacity), in units of cost. */
   limit: number;
   /** Units left after this request (if it was charged), >= 0. */
   remaining: number;
@@ -21,9 +23,11 @@ export interface PolicyResult {
   delayMs: number;
 }
 
+/** One decision a store is asked for: every policy of one key, at once. */
 export interface StoreRequest {
   /** The hash-tagged base key, `<prefix>:{<clientKey>}`; append `:<policy.id>` per policy. */
   key: string;
+  /** The policies to evaluate, validated, in order (results come back in this order). */
   policies: readonly Policy[];
   /** Integer >= 1. */
   cost: number;
@@ -47,6 +51,11 @@ export interface StoreRequest {
 export interface Store {
   /** Algorithms this store implements; `createLimiter` refuses policies outside this list. */
   readonly algorithms: readonly Algorithm[];
+  /**
+   * Evaluates every policy of `request` atomically, in one round trip, all or nothing; returns
+   * (or resolves) one PolicyResult per policy in policy order. Throws or rejects with a
+   * StoreError (with `cause`) when the store fails: never a decision.
+   */
   consume(request: StoreRequest): MaybePromise<readonly PolicyResult[]>;
   /** Forgets every policy's state for the base key. */
   reset(key: string, policies: readonly Policy[]): MaybePromise<void>;
