@@ -26,7 +26,18 @@ export const MODE_CODES: Readonly<Record<StoreMode, number>> = Object.freeze({ c
  * A store's reply per policy is RESULT_FIELDS integers in this order: allowed (1 or 0),
  * remaining (units of cost), resetAfterUs, retryAfterUs (NEVER for never), delayUs (µs).
  */
-export const RESULT_FIELD = Object.freeze({ allowed: 0, remaining: 1, resetAfterUs: 2, retryAfterUs: 3, delayUs: 4 });
+export const RESULT_FIELD = Object.freeze({
+  /** Index of allowed: 1 or 0. */
+  allowed: 0,
+  /** Index of remaining: units of cost left. */
+  remaining: 1,
+  /** Index of resetAfterUs: until the quota is fully restored, µs. */
+  resetAfterUs: 2,
+  /** Index of retryAfterUs: until a same-cost retry can pass, µs (NEVER for never). */
+  retryAfterUs: 3,
+  /** Index of delayUs: the leaky bucket's hold, µs. */
+  delayUs: 4 });
+/** Numbers per policy in a store's reply. */
 export const RESULT_FIELDS = 5;
 
 /**
