@@ -1,6 +1,11 @@
 import { InvalidOptionError } from '../errors.js';
 
+/**
+ * A length of time: a whole number of milliseconds, or a string such as '500ms', '30s', '1m',
+ * '1h', '1d' (a space before the unit allowed; decimals while the result is whole ms: '1.5s').
+ */
 export type Duration = number | `${number}${DurationUnit}` | `${number} ${DurationUnit}`;
+/** A Duration's unit: milliseconds, seconds, minutes, hours, days. */
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd';
 
 const UNIT_MS: Record<DurationUnit, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
