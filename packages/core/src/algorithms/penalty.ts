@@ -6,6 +6,8 @@ import type { Evaluation, PenaltyState, StoreMode } from './types.js';
 // (then no other policy is charged), and after evaluating the others tells it whether any
 // of them denied (a strike). Stores in Lua and SQL implement exactly this.
 
+const NO_STRIKES: readonly number[] = [];
+
 /** How long the key stays blocked at `now` (µs; 0 when it is not blocked). */
 export function penaltyBlockLeft(state: PenaltyState | undefined, now: number): number {
   return state !== undefined && state.blockedUntilUs > now ? state.blockedUntilUs - now : 0;
@@ -17,11 +19,11 @@ export function penaltyMemoryUs(policy: PenaltyPolicy): number {
   return steps.length === 1 ? 0 : Math.max(...steps);
 }
 
-/** Strike stamps still counting at `now` (a stamp counts while now < stamp + within), oldest first. */
-function liveStrikes(policy: PenaltyPolicy, state: PenaltyState | undefined, now: number): number[] {
-  if (state === undefined) return [];
-  const from = state.strikes.findIndex((stamp) => stamp + policy.withinUs > now);
-  return from < 0 ? [] : state.strikes.slice(from);
+/** Index of the first strike still counting at `now` (a stamp counts while now < stamp + within). */
+function firstLive(policy: PenaltyPolicy, strikes: readonly number[], now: number): number {
+  let i = 0;
+  while (i < strikes.length && strikes[i]! + policy.withinUs <= now) i++;
+  return i;
 }
 
 /** When the state stops mattering: its last strike stops counting, and the block and its memory end. */
@@ -53,15 +55,18 @@ export function evaluatePenalty(
     const denies = mode === 'consume' || mode === 'peek';
     return { allowed: !denies, remaining: 0, resetAfterUs: left, retryAfterUs: denies ? left : 0, delayUs: 0, next: state };
   }
-  const live = liveStrikes(policy, state, now);
+  const stamps = state === undefined ? NO_STRIKES : state.strikes;
+  const from = firstLive(policy, stamps, now);
   if (mode !== 'consume' || !othersDenied) {
-    const reset = live.length === 0 ? 0 : live[live.length - 1]! + policy.withinUs - now;
-    return { allowed: true, remaining: policy.limit - live.length, resetAfterUs: reset, retryAfterUs: 0, delayUs: 0, next: state };
+    // No allocation on this path: it runs for every admitted request.
+    const count = stamps.length - from;
+    const reset = count === 0 ? 0 : stamps[stamps.length - 1]! + policy.withinUs - now;
+    return { allowed: true, remaining: policy.limit - count, resetAfterUs: reset, retryAfterUs: 0, delayUs: 0, next: state };
   }
   // A strike. The escalation level survives while the last block ended less than the memory ago.
   const remembered = state !== undefined && state.level > 0 && state.blockedUntilUs + penaltyMemoryUs(policy) > now;
   const level = remembered ? state.level : 0;
-  const strikes = [...live, now];
+  const strikes = [...stamps.slice(from), now];
   if (strikes.length < policy.limit) {
     const blockedUntilUs = remembered ? state.blockedUntilUs : 0;
     const next: PenaltyState = { expiresAtUs: expiryOf(policy, strikes, blockedUntilUs, level), strikes, blockedUntilUs, level };

@@ -25,6 +25,16 @@ export class PenaltyTable extends MemoryTable {
   }
 
   evaluate(slot: number, now: number, _cost: number, mode: StoreMode, out: Float64Array, at: number): boolean {
+    if (slot < 0 && !this.othersDenied) {
+      // No state and no strike (most keys, most requests): the full allowance, nothing to write.
+      out[at] = 1;
+      out[at + 1] = this.penalty.limit;
+      out[at + 2] = 0;
+      out[at + 3] = 0;
+      out[at + 4] = 0;
+      this.op = KEEP;
+      return true;
+    }
     const state = slot >= 0 ? this.states[slot] : undefined;
     const e = evaluatePenalty(this.penalty, state, now, mode, this.othersDenied);
     this.othersDenied = false;
