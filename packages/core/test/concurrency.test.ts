@@ -87,6 +87,25 @@ describe('the reference model', () => {
   });
 });
 
+describe('MemoryStore leases', () => {
+  test('expired leases are garbage: the sweep drops a key whose leases all lapsed, and a release of the last lease drops it at once', () => {
+    const store = new MemoryStore();
+    const policies = [concurrency({ limit: 2, leaseMs: 1000 })];
+    const T = 1_700_006_400_000;
+    store.consume({ key: 'p:{a}', policies, cost: 1, mode: 'consume', nowMs: T, lease: 'x' });
+    store.consume({ key: 'p:{b}', policies, cost: 1, mode: 'consume', nowMs: T, lease: 'y' });
+    expect(store.size).toBe(2);
+    store.consume({ key: 'p:{b}', policies, cost: 1, mode: 'release', nowMs: T + 1, lease: 'y' });
+    expect(store.size).toBe(1);
+    store.consume({ key: 'p:{c}', policies, cost: 1, mode: 'peek', nowMs: T + 999.999 });
+    expect(store.sweep()).toBe(0);
+    store.consume({ key: 'p:{c}', policies, cost: 1, mode: 'peek', nowMs: T + 1000 });
+    expect(store.sweep()).toBe(1);
+    expect(store.size).toBe(0);
+    store.close();
+  });
+});
+
 describe('a limiter with a concurrency policy (memory store)', () => {
   const inflight = () => concurrency({ name: 'inflight', limit: 2, leaseMs: '1m' });
 
