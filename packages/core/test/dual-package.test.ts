@@ -57,3 +57,34 @@ describe('mixing the ESM and CJS builds of @sluice/core', () => {
     expect(seen.foreignConfigurationWarns).toEqual(['SLUICE_STORE_MISCONFIGURED']);
   });
 });
+
+// Issue 11 follow-up: per-store state lives in registries on globalThis (Symbol.for keys), so
+// both copies see one breaker and one health record per store.
+describe('per-store state across the ESM and CJS builds of @sluice/core', () => {
+  let seen: Record<string, unknown>;
+
+  beforeAll(() => {
+    const fixture = join(__dirname, 'fixtures', 'dual-package-resilience.mjs');
+    seen = JSON.parse(execFileSync(process.execPath, [fixture], { cwd: root, encoding: 'utf8' }));
+  });
+
+  test("a breaker opened through the ESM copy reads 'open' through the CJS copy, and the CJS limiter obeys it", () => {
+    expect(seen.openThroughEsm).toEqual(['open', 'open']);
+    expect(seen.cjsListenerHeardEsmBreaker).toEqual(['closed->open']);
+    // Its first call arms it (as for two limiters of one copy); then no call reaches the store.
+    expect(seen.cjsLimiterWhileOpen).toEqual([['store-error', 'breaker-open', 'breaker-open'], 1]);
+  });
+
+  test('a limiter from each copy on one store shares the breaker (one failure each reaches the threshold of 2)', () => {
+    expect(seen.afterOneFailure).toBe('closed');
+    expect(seen.afterOneFailureEach).toEqual(['open', 'open']);
+  });
+
+  test("other breaker options through the other copy: the first limiter's stay, with one warning", () => {
+    expect(seen.otherOptionsAcross).toEqual([['SLUICE_BREAKER_OPTIONS_IGNORED'], 'open']);
+  });
+
+  test('a misconfigured store warns once, not once per copy', () => {
+    expect(seen.misconfiguredWarnings).toEqual(['SLUICE_STORE_MISCONFIGURED']);
+  });
+});

@@ -1,6 +1,7 @@
 import type { StoreError } from '../errors.js';
 import type { SluiceWarning } from '../keys/warnings.js';
 import type { Store } from '../store/types.js';
+import { sharedWeakMap } from '../resilience/shared-registry.js';
 
 /**
  * Warning code, given once per store: its failures can only be a setup mistake (wrong password,
@@ -17,8 +18,9 @@ interface Health {
 }
 
 // Per store, not per limiter: the siblings of one limiter (withPolicies, per-request policy
-// sets) share the store and must not warn once each.
-const healthByStore = new WeakMap<Store, Health>();
+// sets) share the store and must not warn once each; nor must limiters of the ESM and the CJS
+// copy of @sluice/core on one store (the map is shared by every copy; '.v1' fixes Health's shape).
+const healthByStore = sharedWeakMap<Store, Health>('sluice.core.storeHealth.v1');
 
 function healthOf(store: Store): Health {
   let health = healthByStore.get(store);

@@ -1,17 +1,21 @@
 import type { BreakerEvent, BreakerState } from '../events/types.js';
 import type { Store } from '../store/types.js';
+import { sharedWeakMap } from './shared-registry.js';
 
 /**
  * Per store (not per limiter): every limiter on one store shares its breaker, and the event hubs
  * of limiters listening for 'breaker' events subscribe here. WeakMaps, so a dropped store is
- * collected with its breaker.
+ * collected with its breaker; shared by every copy of @sluice/core in the process (ESM and CJS),
+ * so limiters of both copies on one store share one breaker and `breakerStateOf` of either copy
+ * reads it. The '.v1' keys fix the shapes below (and Breaker's admits/success/failure/options);
+ * a copy that changes them must bump the key.
  */
 export interface BreakerView {
   readonly state: BreakerState;
 }
 
-const breakers = new WeakMap<Store, BreakerView>();
-const watchers = new WeakMap<Store, Set<(event: BreakerEvent) => void>>();
+const breakers = sharedWeakMap<Store, BreakerView>('sluice.core.breakers.v1');
+const watchers = sharedWeakMap<Store, Set<(event: BreakerEvent) => void>>('sluice.core.breakerWatchers.v1');
 
 export function registerBreaker(store: Store, breaker: BreakerView): void {
   breakers.set(store, breaker);
