@@ -53,6 +53,11 @@ export { breakerStateOf } from './resilience/breaker-registry.js';
 export { BREAKER_DEFAULTS, DEFAULT_BLOCK_CACHE_ENTRIES, type BreakerOptions, type BlockCacheOptions } from './resilience/options.js';
 /** For adapters: one hub shared by several engines (Fastify's plugin and its route overrides). */
 export { EventHub } from './events/hub.js';
+/** For metrics packages (@sluice/prometheus, @sluice/opentelemetry): the framework-neutral part. */
+export { observeLimiters, policyLabel, type ObservableLimiter, type LimiterEventSink, type LimiterObservations } from './events/observe.js';
+export { ObservedStores, storeSize } from './events/observed-stores.js';
+export { Tally, type TallyEntry } from './events/tally.js';
+export { DEFAULT_STORE_LATENCY_BUCKETS, resolveLatencyBuckets } from './events/latency-buckets.js';
 export { DEFAULT_MAX_WAIT_MS } from './limiter/acquire.js';
 export { MAX_NOW_MS } from './limiter/call-options.js';
 export { STORE_MISCONFIGURED, UNPROVEN_FAILURE_LIMIT } from './limiter/store-health.js';
