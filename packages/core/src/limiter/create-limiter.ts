@@ -414,7 +414,10 @@ Object.defineProperty(StoreLimiter.prototype, LIMITER_BRAND, { value: LIMITER_FO
 
 /**
  * Builds a limiter; every option is validated here, once, with typed errors (see
- * LimiterOptions and docs/errors.md).
+ * LimiterOptions and docs/errors.md): InvalidOptionError naming the option
+ * (ERR_SLUICE_INVALID_OPTION, ERR_SLUICE_UNKNOWN_OPTION for a misspelt name,
+ * ERR_SLUICE_UNKNOWN_ALGORITHM), and UnsupportedAlgorithmError
+ * (ERR_SLUICE_UNSUPPORTED_ALGORITHM) when the store (or a fallback store) lacks a policy's algorithm.
  */
 export function createLimiter(options: LimiterOptions): Limiter {
   return new StoreLimiter(options);
