@@ -19,7 +19,8 @@ export type SluiceRequestHandler = RequestHandler & {
 
 /**
  * Express middleware for `app.use()`, a router, or a single route. Options are validated here,
- * once; a bad option throws a typed error naming it. A callback that throws or rejects before
+ * once; a bad option throws InvalidOptionError naming it (ERR_SLUICE_INVALID_OPTION, or
+ * ERR_SLUICE_UNKNOWN_OPTION for a misspelt name). A callback that throws or rejects before
  * the response reaches Express's error handling (`next(error)`); after it (`refund`), it goes
  * to `onCallbackError`. Handlers read the decision as `req.rateLimit` (the binding one) and
  * `req.rateLimits` (all, in order).
