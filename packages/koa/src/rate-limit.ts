@@ -18,7 +18,9 @@ export type SluiceMiddleware = Middleware & {
 };
 
 /**
- * Koa middleware for `app.use()` and @koa/router routes. Options are validated here, once. A
+ * Koa middleware for `app.use()` and @koa/router routes. Options are validated here, once: a
+ * bad option throws InvalidOptionError naming it (ERR_SLUICE_INVALID_OPTION, or
+ * ERR_SLUICE_UNKNOWN_OPTION for a misspelt name). A
  * callback that throws or rejects before the response rejects the middleware (Koa's error
  * handling); after it (`refund`), it goes to `onCallbackError`. Handlers read the decision as
  * `ctx.state.rateLimit` (the binding one) and `ctx.state.rateLimits` (all, in order).
