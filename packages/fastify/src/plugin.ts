@@ -151,6 +151,8 @@ async function sluiceRateLimit(fastify: FastifyInstance, options: FastifyRateLim
  * routes declared before it finished loading, and not-found responses (through one catch-all
  * onRequest hook). `config: { rateLimit: {...} }` overrides a route, `config: { rateLimit:
  * false }` exempts it, and `fastify.rateLimit(options?)` makes a hook for anywhere else.
- * Wrapped with fastify-plugin so its hooks reach the whole app.
+ * Wrapped with fastify-plugin so its hooks reach the whole app. A bad option fails the
+ * registration with InvalidOptionError naming it (ERR_SLUICE_INVALID_OPTION, or
+ * ERR_SLUICE_UNKNOWN_OPTION for a misspelt name).
  */
 export const rateLimit = fp(sluiceRateLimit, { fastify: '5.x', name: '@sluice/fastify' });
