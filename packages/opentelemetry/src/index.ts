@@ -8,4 +8,4 @@ export { openTelemetryMetrics, type OpenTelemetryMetrics } from './opentelemetry
 export { DEFAULT_STORE_DURATION_BOUNDARIES, type OpenTelemetryMetricsOptions } from './options.js';
 export { INSTRUMENT_NAMES, ATTRIBUTES } from './instruments.js';
 export { VERSION } from './version.js';
-export type { ObservableLimiter } from './observed-sources.js';
+export type { ObservableLimiter } from '@sluice/core';

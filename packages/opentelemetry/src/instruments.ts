@@ -1,5 +1,5 @@
+import { Tally } from '@sluice/core';
 import type { Attributes, Histogram, Meter, Observable, ObservableCallback, ObservableGauge } from '@opentelemetry/api';
-import { Tally } from './tally.js';
 
 /** Instrument names, OpenTelemetry semantic-convention style (no unit or `_total` in the name). */
 export const INSTRUMENT_NAMES = Object.freeze({

@@ -1,9 +1,16 @@
-import { breakerStateOf, type BreakerState, type Store } from '@sluice/core';
+import {
+  breakerStateOf,
+  ObservedStores,
+  observeLimiters,
+  policyLabel,
+  storeSize,
+  type BreakerState,
+  type LimiterEventSink,
+  type ObservableLimiter,
+  type Store,
+} from '@sluice/core';
 import type { ObservableResult } from '@opentelemetry/api';
-import { bindingPolicy } from './binding-policy.js';
 import { ATTRIBUTES as A, createInstruments } from './instruments.js';
-import { ObservedSources, type EventSink, type ObservableLimiter } from './observed-sources.js';
-import { ObservedStores, sizeOf } from './observed-stores.js';
 import { resolveOpenTelemetryOptions, type OpenTelemetryMetricsOptions } from './options.js';
 
 /** What `openTelemetryMetrics()` returns: functions to observe limiters and stores, and close(). */
@@ -47,7 +54,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
   };
   const observeKeys = (result: ObservableResult): void => {
     for (const [name, store] of stores.entries()) {
-      const size = sizeOf(store);
+      const size = storeSize(store);
       if (size !== undefined) result.observe(size, { [A.store]: name });
     }
   };
@@ -56,7 +63,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
   m.callbacks.push([m.breakerState, observeBreakers], [m.memoryStoreKeys, observeKeys]);
 
   const t = m.tallies;
-  const sink: EventSink = {
+  const sink: LimiterEventSink = {
     decision(event) {
       const limiter = event.prefix;
       if (event.storeLatencyMs > 0) m.storeDuration.record(event.storeLatencyMs / 1000, { [A.limiter]: limiter });
@@ -66,7 +73,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
-      const policy = bindingPolicy(event);
+      const policy = policyLabel(event);
       const { outcome, enforced } = event;
       const enforcedKey = enforced ? 'true' : 'false';
       if (!t.decisions.increment(limiter, policy, enforcedKey, outcome)) {
@@ -94,7 +101,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
       if (!t.blockCacheHits.increment(limiter, '', '', '')) t.blockCacheHits.create(limiter, '', '', '', { [A.limiter]: limiter });
     },
   };
-  const sources = new ObservedSources(sink, stores);
+  const sources = observeLimiters(sink, (store) => stores.nameOf(store));
 
   return {
     observe: (source) => sources.observe(source),

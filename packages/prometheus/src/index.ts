@@ -7,4 +7,4 @@
 export { prometheusMetrics, type PrometheusMetrics } from './prometheus-metrics.js';
 export { DEFAULT_STORE_DURATION_BUCKETS, type PrometheusMetricsOptions } from './options.js';
 export { METRIC_NAMES } from './instruments.js';
-export type { ObservableLimiter } from './observed-sources.js';
+export type { ObservableLimiter } from '@sluice/core';

@@ -1,7 +1,6 @@
-import { InvalidOptionError } from '@sluice/core';
+import { InvalidOptionError, Tally } from '@sluice/core';
 import { Counter, Gauge, Histogram, type LabelValues, type Registry } from 'prom-client';
 import type { ResolvedPrometheusOptions } from './options.js';
-import { Tally } from './tally.js';
 
 /** Metric names without the prefix ('sluice_' by default). */
 export const METRIC_NAMES = Object.freeze({

@@ -1,4 +1,4 @@
-import { assertKnownKeys, assertPlainObject, InvalidOptionError } from '@sluice/core';
+import { assertKnownKeys, assertPlainObject, DEFAULT_STORE_LATENCY_BUCKETS, InvalidOptionError, resolveLatencyBuckets } from '@sluice/core';
 import { register as defaultRegistry, type Registry } from 'prom-client';
 
 /** Options of `prometheusMetrics(options)`; bad or unknown ones throw InvalidOptionError naming the option. */
@@ -23,10 +23,8 @@ export interface ResolvedPrometheusOptions {
   buckets: number[];
 }
 
-/** Seconds: a local Redis answers in ~0.1-1 ms, a loaded one or Postgres in a few ms; timeoutMs defaults to 500 ms. */
-export const DEFAULT_STORE_DURATION_BUCKETS: readonly number[] = Object.freeze([
-  0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-]);
+/** Seconds, 0.25 ms to 1 s: core's DEFAULT_STORE_LATENCY_BUCKETS (a local Redis answers in ~0.1-1 ms, Postgres in a few ms). */
+export const DEFAULT_STORE_DURATION_BUCKETS: readonly number[] = DEFAULT_STORE_LATENCY_BUCKETS;
 
 const OPTION_KEYS: ReadonlySet<string> = new Set(['registry', 'prefix', 'buckets']);
 const NAME_PREFIX = /^(?:[a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
@@ -40,20 +38,7 @@ export function resolvePrometheusOptions(options: PrometheusMetricsOptions = {})
   if (typeof prefix !== 'string' || !NAME_PREFIX.test(prefix)) {
     throw new InvalidOptionError('prefix', prefix, "'' or a Prometheus metric name start ([a-zA-Z_:][a-zA-Z0-9_:]*)");
   }
-  return { registry, prefix, buckets: resolveBuckets(buckets) };
-}
-
-function resolveBuckets(buckets: unknown): number[] {
-  if (!Array.isArray(buckets) || buckets.length === 0) {
-    throw new InvalidOptionError('buckets', buckets, 'a non-empty array of bucket upper bounds in seconds');
-  }
-  buckets.forEach((bound: unknown, i) => {
-    const previous = i === 0 ? 0 : (buckets[i - 1] as number);
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= previous) {
-      throw new InvalidOptionError(`buckets[${i}]`, bound, `a finite number of seconds above ${previous} (bounds > 0, strictly increasing)`);
-    }
-  });
-  return [...(buckets as number[])];
+  return { registry, prefix, buckets: resolveLatencyBuckets(buckets) };
 }
 
 /** Duck-typed, so a registry from another copy of prom-client is accepted too. */

@@ -1,9 +1,16 @@
-import { breakerStateOf, type BreakerState, type Store } from '@sluice/core';
+import {
+  breakerStateOf,
+  ObservedStores,
+  observeLimiters,
+  policyLabel,
+  storeSize,
+  type BreakerState,
+  type LimiterEventSink,
+  type ObservableLimiter,
+  type Store,
+} from '@sluice/core';
 import type { Registry } from 'prom-client';
-import { bindingPolicy } from './binding-policy.js';
 import { createInstruments, METRIC_NAMES } from './instruments.js';
-import { ObservedSources, type EventSink, type ObservableLimiter } from './observed-sources.js';
-import { ObservedStores, sizeOf } from './observed-stores.js';
 import { resolvePrometheusOptions, type PrometheusMetricsOptions } from './options.js';
 
 /** What `prometheusMetrics()` returns: the registry, and functions to observe limiters and stores. */
@@ -50,14 +57,14 @@ export function prometheusMetrics(options?: PrometheusMetricsOptions): Prometheu
     (gauge) => {
       gauge.reset();
       for (const [name, store] of stores.entries()) {
-        const size = sizeOf(store);
+        const size = storeSize(store);
         if (size !== undefined) gauge.set({ store: name }, size);
       }
     },
   );
 
   const t = m.tallies;
-  const sink: EventSink = {
+  const sink: LimiterEventSink = {
     decision(event) {
       const limiter = event.prefix;
       if (event.storeLatencyMs > 0) m.storeDuration.observe({ limiter }, event.storeLatencyMs / 1000);
@@ -67,7 +74,7 @@ export function prometheusMetrics(options?: PrometheusMetricsOptions): Prometheu
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
-      const policy = bindingPolicy(event);
+      const policy = policyLabel(event);
       const { outcome } = event;
       const enforced = event.enforced ? 'true' : 'false';
       if (!t.decisions.increment(limiter, policy, enforced, outcome)) t.decisions.create(limiter, policy, enforced, outcome, { limiter, policy, outcome, enforced });
@@ -89,7 +96,7 @@ export function prometheusMetrics(options?: PrometheusMetricsOptions): Prometheu
       if (!t.blockCacheHits.increment(limiter, '', '', '')) t.blockCacheHits.create(limiter, '', '', '', { limiter });
     },
   };
-  const sources = new ObservedSources(sink, stores);
+  const sources = observeLimiters(sink, (store) => stores.nameOf(store));
 
   return {
     registry: resolved.registry,
