@@ -6,6 +6,7 @@ import {
   draft6PolicyValue,
   draft7PolicyValue,
   draft7RateLimitValue,
+  legacyResetEpochSeconds,
   legacyResetValue,
   quotedPolicyNames,
   resetSeconds,
@@ -147,5 +148,20 @@ describe('seconds', () => {
   it('writes X-RateLimit-Reset as an epoch second no earlier than the reset', () => {
     expect(legacyResetValue(1_700_000_000_500, 30)).toBe(1_700_000_031);
     expect(legacyResetValue(1_700_000_000_000, 30)).toBe(1_700_000_030);
+  });
+
+  it('X-RateLimit-Reset stays the same epoch second within one window (the reset instant rounded once)', () => {
+    // A 10 s window ending at 1_700_000_010_000, seen at three moments inside it.
+    const end = 1_700_000_010_000;
+    const values = [0, 500, 9_999].map((elapsed) => {
+      const now = end - 10_000 + elapsed;
+      return legacyResetEpochSeconds(now, { allowed: true, resetAfterMs: end - now, retryAfterMs: 0 });
+    });
+    expect(values).toEqual([1_700_000_010, 1_700_000_010, 1_700_000_010]);
+    // Denied: the retry instant, at least 1 s away (as Retry-After).
+    expect(legacyResetEpochSeconds(1_700_000_000_500, { allowed: false, resetAfterMs: 9_500, retryAfterMs: 2_000 })).toBe(1_700_000_003);
+    expect(legacyResetEpochSeconds(1_700_000_000_500, { allowed: false, resetAfterMs: 9_500, retryAfterMs: 10 })).toBe(1_700_000_002);
+    // Denied for good: the full reset.
+    expect(legacyResetEpochSeconds(1_700_000_000_500, { allowed: false, resetAfterMs: 9_500, retryAfterMs: Infinity })).toBe(1_700_000_010);
   });
 });

@@ -12,5 +12,5 @@ export {
 } from './draft-10.js';
 export { draft7PolicyValue, draft7RateLimitValue } from './draft-7.js';
 export { draft6PolicyValue } from './draft-6.js';
-export { legacyResetValue } from './legacy.js';
+export { legacyResetEpochSeconds, legacyResetValue } from './legacy.js';
 export { RateLimitMemberCache } from './member-cache.js';

@@ -1,5 +1,5 @@
 import { draft7RateLimitValue } from '../headers/draft-7.js';
-import { legacyResetValue } from '../headers/legacy.js';
+import { legacyResetEpochSeconds } from '../headers/legacy.js';
 import { HeaderNames, type HeadersFormat } from '../headers/names.js';
 import { resetSeconds, retryAfterSeconds } from '../headers/seconds.js';
 import type { Decision } from '../limiter/decision.js';
@@ -99,7 +99,7 @@ export function writeRateLimitHeaders<Target>(
   if (legacy && isMeasured) {
     sink(target, HeaderNames.LEGACY_LIMIT, String(decision.limit));
     sink(target, HeaderNames.LEGACY_REMAINING, String(decision.remaining));
-    sink(target, HeaderNames.LEGACY_RESET, String(legacyResetValue(Date.now(), resetSeconds(decision))));
+    sink(target, HeaderNames.LEGACY_RESET, String(legacyResetEpochSeconds(Date.now(), decision)));
   }
   if (decision.allowed) return;
   const wait = stacked === undefined ? (decision.retryAfterMs === Infinity ? undefined : decision.retryAfterMs) : longestWait(stacked);
