@@ -70,7 +70,7 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
         expect(denied.headers['retry-after']).toBe('40');
         expect(denied.headers['ratelimit']).toBe('"minute";r=0;t=40');
         expect(denied.headers['ratelimit-policy']).toBe('"minute";q=2;w=60');
-        expect(denied.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(denied.headers['content-type']).toBe('application/problem+json; charset=utf-8'); // the same in all three adapters
         expect(denied.body).toEqual({
           type: QUOTA_EXCEEDED,
           title: 'Quota Exceeded',
@@ -381,6 +381,7 @@ export function runAdapterBehaviour(harness: AdapterHarness): void {
         const app = await build({ global: { store: new FailingStore(), policies: [minute(3)], onStoreError: 'deny' } });
         const response = await get(app);
         expect(response.status).toBe(503);
+        expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
         expect(response.headers['retry-after']).toBe('1');
         expect(response.headers['ratelimit']).toBeUndefined();
         expect(response.headers['ratelimit-policy']).toBe('"minute";q=3;w=60');

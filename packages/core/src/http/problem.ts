@@ -1,8 +1,12 @@
 import { retryAfterSeconds } from '../headers/seconds.js';
 import type { Decision } from '../limiter/decision.js';
 
-/** The Content-Type of a denial's body (RFC 9457 problem details). */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/**
+ * The Content-Type of every problem body Sluice sends (429, 503, the deny list's 403, load
+ * shedding's 503): RFC 9457 problem details, UTF-8. The charset is explicit so Express, Koa and
+ * Fastify (which appends one to any JSON type lacking it) send the same header.
+ */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Problem types registered by draft-ietf-httpapi-ratelimit-headers-10, section 5. */
 export const ProblemTypes = {
