@@ -19,20 +19,22 @@ export function createApp() {
 
   app.post('/login', express.json(), async (req, res, next) => {
     try {
-      const user = String(req.body?.user ?? '');
-      const state = await logins.peek(user); // get(): never null; a fresh key has remaining === limit
+      // rate-limiter-flexible takes '' as a key; Sluice refuses an empty key (a typed error), so
+      // the user name goes after a fixed `user:` and a missing name is one more (empty) name.
+      const key = `user:${String(req.body?.user ?? '')}`;
+      const state = await logins.peek(key); // get(): never null; a fresh key has remaining === limit
       if (!state.allowed) {
         res.set('Retry-After', String(Math.ceil(state.retryAfterMs / 1000)));
         return res.status(429).json({ error: 'too many failed logins' });
       }
       if (req.body?.password === 'correct horse') {
-        await logins.reset(user); // delete()
+        await logins.reset(key); // delete()
         return res.json({ ok: true });
       }
-      await logins.consume(user); // resolves with { allowed: false } instead of rejecting
+      await logins.consume(key); // resolves with { allowed: false } instead of rejecting
       res.status(401).json({ ok: false });
     } catch (error) {
-      next(error); // bad input (e.g. an empty user name) is a typed error, not a decision
+      next(error); // a store failure or a bad key is an error, never a decision
     }
   });
   return app;

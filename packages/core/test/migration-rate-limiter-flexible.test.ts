@@ -37,7 +37,7 @@ describe('rate-limiter-flexible -> Sluice: the guide apps', () => {
       expect(retryAfter).toBeLessThanOrEqual(60);
       if (file === 'after.js') {
         expect(responses[0]!.headers['ratelimit']).toMatch(/^"api";r=4;t=(59|60)$/);
-        expect(responses[5]!.headers['content-type']).toBe('application/problem+json');
+        expect(responses[5]!.headers['content-type']).toBe('application/problem+json; charset=utf-8');
       } else {
         expect(responses[0]!.headers['ratelimit']).toBeUndefined();
       }
@@ -59,6 +59,16 @@ describe('rate-limiter-flexible -> Sluice: the guide apps', () => {
         await login('bob', 'correct horse'), // another user is not affected
       ];
       expect({ file, statuses }).toEqual({ file, statuses: [401, 401, 200, 401, 401, 401, 429, 200] });
+    }
+  });
+
+  test('login without a user name: 401 (counted like any name, then 429), never a 500, in both', async () => {
+    for (const file of ['before.js', 'after.js'] as const) {
+      const server = await start(file);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await request(server).post('/login').send({ password: 'wrong' })).status);
+      statuses.push((await request(server).post('/login').send({ user: '', password: 'wrong' })).status);
+      expect({ file, statuses }).toEqual({ file, statuses: [401, 401, 401, 429, 429] });
     }
   });
 });

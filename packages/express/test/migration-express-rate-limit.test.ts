@@ -66,7 +66,7 @@ describe('express-rate-limit -> Sluice: the guide apps', () => {
     expect(after[0]!.headers['ratelimit-policy']).toBe('"api";q=5;w=60');
     expect(after[0]!.headers['ratelimit']).toMatch(/^"api";r=4;t=(59|60)$/);
     expect(after[0]!.body).toEqual({ hello: 'world', remaining: 4 });
-    expect(after[5]!.headers['content-type']).toBe('application/problem+json');
+    expect(after[5]!.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(after[5]!.body).toMatchObject({ status: 429, 'violated-policies': ['api'], policy: 'api' });
     expect(after[5]!.headers['ratelimit']).toMatch(/^"api";r=0;t=\d+$/);
   });
@@ -87,6 +87,20 @@ describe('express-rate-limit -> Sluice: the guide apps', () => {
 });
 
 describe('express-rate-limit -> Sluice: keeping what clients already read', () => {
+  test("statusCode: 503 -> onLimited sets the status: res.status(503) replaces the 429, the headers stay", async () => {
+    const app = express();
+    app.use(rateLimit({ policies: [fixedWindow({ limit: 1, window: '1m' })], onLimited: (_req, res) => void res.status(503).json({ error: 'busy' }) }));
+    app.get('/api/hello', (_req, res) => {
+      res.json({});
+    });
+    const server = await listen(app);
+    servers.push(server);
+    const responses = await untilLimited(server, '/api/hello', 2);
+    expect(responses.map((r) => r.status)).toEqual([200, 503]);
+    expect(responses[1]!.body).toEqual({ error: 'busy' });
+    expect(responses[1]!.headers['retry-after']).toBe('60');
+  });
+
   test("headers: 'draft-7' sends exactly the RateLimit-Policy and RateLimit of standardHeaders: 'draft-7'", async () => {
     const before = await untilLimited(await started('before.js'), '/api/hello', 1);
     const app = express();
