@@ -1,3 +1,4 @@
+/** One label set's running count, as Tally.values() yields it. */
 interface TallyEntry<L> {
   /** The labels (or attributes) handed to the metrics library with the count. */
   labels: L;
