@@ -16,11 +16,15 @@ export interface ObservableLimiter {
 
 /** Receives the events of every observed limiter (a metrics package's counters). */
 export interface LimiterEventSink {
+  /** Every decision of an observed limiter (the `decision` event). */
   decision(event: DecisionEvent): void;
+  /** A decision made without the primary store (the `degraded` event). */
   degraded(event: DegradedEvent): void;
+  /** A store failure (the `storeError` event). */
   storeError(event: StoreErrorEvent): void;
   /** Once per transition, however many observed limiters share the store; `store`: see `storeName`. */
   breaker(event: BreakerEvent, store: string): void;
+  /** A denial from the block cache, without a store call (the `blockCacheHit` event). */
   blockCacheHit(event: BlockCacheHitEvent): void;
 }
 
