@@ -130,6 +130,25 @@ describe('circuit breaker', () => {
     expect(second.decide('k', 1, 'consume')).toMatchObject({ degraded: 'breaker-open' });
   });
 
+  test('a limiter new to a store whose breaker is open obeys it from its first call (withPolicies and createLimiter)', async () => {
+    const store = new RemoteMemoryStore();
+    store.mode = 'hang';
+    const first = createLimiter({ store, policies, timeoutMs: 5, breaker: { failureThreshold: 1, cooldownMs: 60_000 }, ...quiet });
+    expect((await first.consume('k')).degraded).toBe('timeout');
+    expect(breakerStateOf(store)).toBe('open');
+    const sibling = first.withPolicies([fixedWindow({ limit: 7, window: '1m' })]);
+    const other = createLimiter({ store, policies, prefix: 'other', timeoutMs: 5, ...quiet });
+    for (const limiter of [sibling, other]) {
+      // Synchronous: no promise to the store, no wait for timeoutMs.
+      const decisions = Array.from({ length: 100 }, () => limiter.decide('k', 1, 'consume'));
+      expect(decisions).toHaveLength(100);
+      for (const decision of decisions) expect(decision).toMatchObject({ decidedBy: 'failure-policy', degraded: 'breaker-open' });
+    }
+    await expect(other.reset('k')).rejects.toMatchObject({ code: ErrorCodes.STORE });
+    expect(store.calls).toBe(1);
+    expect(store.resets).toBe(0);
+  });
+
   test('breaker: false bypasses it: every call goes to the store', async () => {
     const store = new RemoteMemoryStore();
     store.mode = 'reject';

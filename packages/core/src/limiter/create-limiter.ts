@@ -19,6 +19,7 @@ import { Leases } from './leases.js';
 import { EventHub, outcomeOf } from '../events/hub.js';
 import type { LimiterEvents } from '../events/types.js';
 import { breakerFor, type Breaker } from '../resilience/breaker.js';
+import { registeredBreaker } from '../resilience/breaker-registry.js';
 import { BlockCache } from '../resilience/block-cache.js';
 import { reportedOutcome, Shadowing } from './shadow.js';
 
@@ -136,6 +137,8 @@ class StoreLimiter implements Limiter {
     if (this.leases !== undefined && lease === undefined && mode === 'consume') {
       return this.leases.consume(key, cost, (id) => this.decideQuiet(key, cost, mode, nowMs, id));
     }
+    // Until this limiter hears from its store: join a breaker another limiter already built for it.
+    if (this.unproven && !this.armed) this.joinBreaker();
     if (this.guarded) {
       const local = this.guard(key, cost, mode, nowMs, lease);
       if (local !== undefined) return local;
@@ -217,6 +220,15 @@ class StoreLimiter implements Limiter {
     return decision;
   }
 
+  /**
+   * The store already has a breaker (it failed or answered asynchronously through another
+   * limiter): arm now, so an open breaker decides this limiter's first call too. One WeakMap
+   * read per call, only until the store first answers through this limiter.
+   */
+  private joinBreaker(): void {
+    if (this.options.breaker !== false && registeredBreaker(this.store) !== undefined) this.arm();
+  }
+
   /** Builds the breaker and the block cache (each unless turned off): the store is remote or failing. */
   private arm(): void {
     this.armed = true;
@@ -270,6 +282,7 @@ class StoreLimiter implements Limiter {
   async reset(key: string): Promise<void> {
     if (typeof key !== 'string' || key.length === 0) throw invalidKey(key);
     this.clearBlocked(key);
+    if (this.unproven && !this.armed) this.joinBreaker();
     const breaker = this.breaker;
     if (breaker !== undefined && breaker.state !== 'closed' && !breaker.admits()) {
       throw new StoreError(`The circuit breaker of ${this.store.constructor?.name ?? 'the store'} is open: reset was not sent.`);
