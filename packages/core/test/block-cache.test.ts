@@ -35,14 +35,57 @@ describe('block cache', () => {
     expect((await limiter.consume('other')).decidedBy).toBe('store');
   });
 
-  test('a cheaper request than the denied one still asks the store', async () => {
+  test('only a request of the denied cost is answered locally; a cheaper or dearer one asks the store', async () => {
     const store = new RemoteMemoryStore();
     const limiter = createLimiter({ store, policies: [fixedWindow({ limit: 5, window: '1m' })] });
     await limiter.consume('k', { cost: 4 });
     expect((await limiter.consume('k', { cost: 3 })).decidedBy).toBe('store');
+    expect((await limiter.consume('k', { cost: 3 })).decidedBy).toBe('block-cache');
+    expect((await limiter.consume('k', { cost: 5 })).decidedBy).toBe('store');
     expect((await limiter.consume('k', { cost: 5 })).decidedBy).toBe('block-cache');
     const one = await limiter.consume('k', { cost: 1 });
     expect(one).toMatchObject({ allowed: true, decidedBy: 'store' });
+  });
+
+  test('a dearer request never gets a cheaper denial\'s shorter retryAfterMs (token bucket 10, 1/s: costs 1, 5, 11)', async () => {
+    const bucket = [tokenBucket({ capacity: 10, refillPerSecond: 1 })];
+    const cached = createLimiter({ store: new RemoteMemoryStore(), policies: bucket });
+    const uncached = createLimiter({ store: new RemoteMemoryStore(), policies: bucket, blockCache: false });
+    const answers: Record<string, number[]> = { cached: [], uncached: [] };
+    for (const [name, limiter] of [['cached', cached], ['uncached', uncached]] as const) {
+      expect((await limiter.consume('k', { cost: 10 })).allowed).toBe(true);
+      for (const cost of [1, 5, 11, 5, 11]) {
+        const denied = await limiter.consume('k', { cost });
+        expect(denied.allowed).toBe(false);
+        answers[name]!.push(denied.retryAfterMs);
+      }
+    }
+    const [one, five, eleven, fiveAgain, elevenAgain] = answers.cached as [number, number, number, number, number];
+    // The store's own figures: cost 5 waits for 5 tokens (about 5 s), cost 11 never passes.
+    expect(five).toBeGreaterThan(one);
+    expect(five).toBeGreaterThan(4000);
+    expect(eleven).toBe(Infinity);
+    expect(fiveAgain).toBeGreaterThan(one);
+    expect(fiveAgain).toBeLessThanOrEqual(five);
+    expect(elevenAgain).toBe(Infinity);
+    expect(answers.uncached![2]).toBe(Infinity);
+    expect(answers.uncached![1]).toBeGreaterThan(4000);
+  });
+
+  test('the cache keeps its own figures: changing a returned denial does not change later cached answers', async () => {
+    const store = new RemoteMemoryStore();
+    const limiter = createLimiter({ store, policies: minute });
+    await exhaust(limiter, 'k');
+    const denied = await limiter.consume('k');
+    expect(denied.decidedBy).toBe('store');
+    const mutable = denied as { -readonly [K in keyof typeof denied]: (typeof denied)[K] };
+    mutable.remaining = 99;
+    mutable.policy = 'changed';
+    (mutable.results[0] as { allowed: boolean; remaining: number }).allowed = true;
+    (mutable.results[0] as { allowed: boolean; remaining: number }).remaining = 99;
+    const hit = await limiter.consume('k');
+    expect(hit).toMatchObject({ allowed: false, decidedBy: 'block-cache', remaining: 0, policy: 'minute' });
+    expect(hit.results[0]).toMatchObject({ allowed: false, remaining: 0, policy: 'minute' });
   });
 
   test('a refund or reset through the limiter clears the entry; peek and calls with nowMs bypass it', async () => {

@@ -185,7 +185,7 @@ class StoreLimiter implements Limiter {
 
   /**
    * Before the store: the block cache repeats a live denial of this key (consume without nowMs,
-   * cost >= the denied one); an open breaker sends the decision to the failure policy. Refunds
+   * the denied cost); an open breaker sends the decision to the failure policy. Refunds
    * clear the key's cached denial. undefined: ask the store.
    */
   private guard(key: string, cost: number, mode: Mode, nowMs: number | undefined, lease: string | undefined): MaybePromise<Decision> | undefined {

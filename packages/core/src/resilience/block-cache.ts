@@ -4,11 +4,19 @@ import type { PolicyResult } from '../store/types.js';
 interface Blocked {
   /** Local monotonic ms when the store's denial surely still held; the entry lapses then. */
   readonly until: number;
-  /** The denied cost: only requests costing at least this much are surely denied too. */
+  /**
+   * The denied cost: only a request of this very cost is answered here. A larger cost is surely
+   * denied too, but for longer (or for ever, above the limit), and only the store knows how long.
+   */
   readonly cost: number;
   /** When the denial was recorded (to age the figures). */
   readonly at: number;
-  readonly decision: Decision;
+  /** The cache's own copy of the store's figures (callers and listeners may change theirs). */
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetAfterMs: number;
+  readonly policy: string;
+  readonly results: readonly PolicyResult[];
 }
 
 function aged(ms: number, elapsed: number): number {
@@ -16,8 +24,9 @@ function aged(ms: number, elapsed: number): number {
 }
 
 /**
- * Keys the store denied, per limiter: a request for such a key with a cost >= the denied one is
- * denied here, without a store call, until the store's retryAfterMs has passed. Bounded: a Map
+ * Keys the store denied, per limiter: a request for such a key with the denied cost is denied
+ * here, without a store call, until the store's retryAfterMs has passed (one entry per key: the
+ * last denial). Bounded: a Map
  * in insertion order, the oldest entry evicted past `maxEntries`; lapsed entries are dropped
  * when read. No timer.
  */
@@ -41,23 +50,23 @@ export class BlockCache {
       this.entries.delete(key);
       return undefined;
     }
-    if (cost < entry.cost) return undefined;
+    // Same cost only: the store's retryAfterMs holds for a same-cost retry (a cheaper one may pass, a dearer one waits longer).
+    if (cost !== entry.cost) return undefined;
     const elapsed = now - entry.at;
-    const cached = entry.decision;
-    const results: PolicyResult[] = cached.results.map((result) => ({
+    const results: PolicyResult[] = entry.results.map((result) => ({
       ...result,
       resetAfterMs: aged(result.resetAfterMs, elapsed),
       retryAfterMs: result.allowed ? 0 : aged(result.retryAfterMs, elapsed),
     }));
     return {
       allowed: false,
-      limit: cached.limit,
-      remaining: cached.remaining,
-      resetAfterMs: aged(cached.resetAfterMs, elapsed),
+      limit: entry.limit,
+      remaining: entry.remaining,
+      resetAfterMs: aged(entry.resetAfterMs, elapsed),
       // At least 1 ms: the entry is still live.
       retryAfterMs: entry.until === Infinity ? Infinity : Math.max(1, Math.ceil(entry.until - now)),
       delayMs: 0,
-      policy: cached.policy,
+      policy: entry.policy,
       results,
       decidedBy: 'block-cache',
     };
@@ -74,7 +83,10 @@ export class BlockCache {
     const until = retry === Infinity ? Infinity : sentAt + retry - 1;
     const entries = this.entries;
     entries.delete(key);
-    entries.set(key, { until, cost, at: sentAt, decision });
+    const { limit, remaining, resetAfterMs, policy } = decision;
+    // Copied (a denial's path only): the decision goes on to the caller and to listeners.
+    const results = decision.results.map((result) => ({ ...result }));
+    entries.set(key, { until, cost, at: sentAt, limit, remaining, resetAfterMs, policy, results });
     if (entries.size > this.maxEntries) {
       // The oldest first: a Map iterates in insertion order.
       const oldest = entries.keys().next().value as string;
