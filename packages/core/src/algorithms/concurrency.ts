@@ -40,7 +40,7 @@ function stateOf(leases: readonly Lease[], now: number): ConcurrencyState | unde
  * The reference model of the concurrency limit. A lease is held while now < its expiry.
  * consume: admitted when the live leases' units + cost <= limit, then takes lease `lease`
  * (cost units, expiring at now + leaseMs; a live lease of the same id is replaced, not added).
- * peek: reports without writing. refund: changes no lease (the lease is released, not refunded).
+ * peek: reports without writing, admitting as that consume would. refund: changes no lease (the lease is released, not refunded).
  * release: drops lease `lease` (allowed, whether or not it was held). renew: extends a live
  * lease `lease` to now + leaseMs (allowed); a lease no longer held is not taken again (denied,
  * `retryAfterUs` as a consume would get). Every mode but peek writes the expired leases away.
@@ -69,8 +69,11 @@ export function evaluateConcurrency(
   };
 
   if (mode === 'peek') {
-    const allowed = used + cost <= limit;
-    return report(allowed, live, allowed ? 0 : retryAfterUs(live, used, cost, limit, now), state);
+    // As a consume with this lease id would be decided (its own live lease does not count), unwritten.
+    const others = lease === undefined ? live : live.filter((held) => held.id !== lease);
+    const usedByOthers = unitsOf(others);
+    const allowed = usedByOthers + cost <= limit;
+    return report(allowed, live, allowed ? 0 : retryAfterUs(others, usedByOthers, cost, limit, now), state);
   }
   if (mode === 'refund') return report(true, live, 0, stateOf(live, now));
   if (mode === 'release') {
