@@ -109,6 +109,35 @@ describe('limiter.events', () => {
     expect(warnings).toEqual(['SLUICE_CALLBACK_THREW', 'SLUICE_CALLBACK_THREW']);
   });
 
+  test('a decision listener only observes: changing e.decision changes neither the returned decision nor the block cache', async () => {
+    const store = new AsyncStore();
+    const limiter = createLimiter({ store, policies: [fixedWindow({ name: 'minute', limit: 1, window: '1m' })], onWarning: () => {} });
+    const seen: DecisionEvent[] = [];
+    limiter.events.on('decision', (e) => {
+      seen.push(e);
+      const d = e.decision as { allowed: boolean; remaining: number; results: { allowed: boolean }[] };
+      // Each assignment throws on a frozen view (the listener's failure is contained).
+      d.allowed = true;
+    });
+    limiter.events.on('decision', (e) => {
+      (e.decision.results[0] as { allowed: boolean }).allowed = true;
+    });
+    limiter.events.on('decision', (e) => {
+      (e.decision.results as PolicyResult[]).length = 0;
+    });
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    const denied = await limiter.consume('k');
+    expect(denied).toMatchObject({ allowed: false, decidedBy: 'store', remaining: 0 });
+    expect(denied.results).toHaveLength(1);
+    expect(denied.results[0]).toMatchObject({ allowed: false });
+    const cached = await limiter.consume('k');
+    expect(cached).toMatchObject({ allowed: false, decidedBy: 'block-cache' });
+    expect(cached.results[0]).toMatchObject({ allowed: false });
+    expect(seen).toHaveLength(3);
+    expect(seen.map((e) => e.decision.allowed)).toEqual([true, false, false]);
+    expect(Object.isFrozen(seen[1]!.decision)).toBe(true);
+  });
+
   test('bad event names and listeners are typed errors', () => {
     const limiter = createLimiter({ policies: [fixedWindow({ limit: 2, window: '1m' })] });
     expect(() => limiter.events.on('nope' as 'decision', () => {})).toThrow(InvalidOptionError);

@@ -22,7 +22,10 @@ export interface DecisionEvent {
   outcome: 'allowed' | 'denied' | 'shaped';
   /** False when a shadow limiter's or shadow policy's denial (or shaping) was not applied. */
   enforced: boolean;
-  /** The decision returned to the caller (decidedBy, degraded, results[] per policy). */
+  /**
+   * A frozen copy of the decision returned to the caller (decidedBy, degraded, results[] per
+   * policy): listeners observe it and cannot change what the caller acts on.
+   */
   decision: Decision;
   /**
    * ms the store took to answer: 0 for a synchronous store (MemoryStore), a block-cache hit or

@@ -22,6 +22,7 @@ import { breakerFor, type Breaker } from '../resilience/breaker.js';
 import { registeredBreaker } from '../resilience/breaker-registry.js';
 import { BlockCache } from '../resilience/block-cache.js';
 import { reportedOutcome, Shadowing } from './shadow.js';
+import { decisionView } from './decision-view.js';
 
 export type { Limiter, ConsumeOptions, AcquireOptions } from './limiter.js';
 
@@ -123,12 +124,14 @@ class StoreLimiter implements Limiter {
 
   private emitDecision(key: string, cost: number, mode: Mode, decision: Decision, storeLatencyMs: number): void {
     if (!this.hub.has('decision')) return;
+    // Listeners see a frozen copy: what they do cannot change the decision returned.
+    const view = decisionView(decision);
     if (decision.shadow === undefined) {
-      this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome: outcomeOf(decision.allowed, decision.delayMs), enforced: true, decision, storeLatencyMs });
+      this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome: outcomeOf(decision.allowed, decision.delayMs), enforced: true, decision: view, storeLatencyMs });
       return;
     }
     const { outcome, enforced } = reportedOutcome(decision);
-    this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome, enforced, decision, storeLatencyMs });
+    this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome, enforced, decision: view, storeLatencyMs });
   }
 
   /** The decision itself (validated input), without the 'decision' event. Internal (shadow parts call it). */
