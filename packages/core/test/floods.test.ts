@@ -1,0 +1,58 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createLimiter, fixedWindow, MemoryStore } from '@sluice/core';
+
+/**
+ * Flood (issue 11 item 5): 10,000,000 distinct keys through a limiter on the MemoryStore. The
+ * store never holds more than maxKeys states, and its heap stops growing once it is full: the
+ * keys it has seen cost nothing, only the ones it holds. Decisions run on a fixed clock (nowMs),
+ * so nothing expires and every new key evicts the oldest.
+ *
+ * maxKeys is small (1,000) to keep 10M decisions near 2 µs each: an eviction costs more the
+ * larger the store (it reads the oldest entry of a Map whose deleted entries it must skip), so
+ * a 10M-key flood against a store of 1,000,000 takes minutes (reported on issue 11).
+ */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** JS heap + external (typed-array state lives outside the heap), after full collections. */
+function used(): number {
+  gc();
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
+const FLOOD = 10_000_000;
+const CHECKPOINT = 1_000_000;
+const MAX_KEYS = 1_000;
+/** Tables, columns and index of 1,000 states, with room for their fixed overhead. */
+const HEAP_BOUND = 1_000_000;
+/** Growth allowed from the first checkpoint to the last: GC noise, not accumulation. */
+const FLAT_SLACK = 256_000;
+const NOW = 1_700_000_000_000;
+
+test('10,000,000 distinct keys: the store stays within maxKeys and its memory bound', () => {
+  const store = new MemoryStore({ maxKeys: MAX_KEYS });
+  const limiter = createLimiter({ store, policies: [fixedWindow({ limit: 10, window: '1h' })], prefix: 'flood' });
+  const baseline = used();
+  const sizes: number[] = [];
+  const heaps: number[] = [];
+  let denied = 0;
+  for (let i = 0; i < FLOOD; i++) {
+    // Synchronous on a MemoryStore: the adapters' hot path.
+    if (!(limiter.decide('k' + i, 1, 'consume', NOW) as { allowed: boolean }).allowed) denied++;
+    if ((i + 1) % CHECKPOINT === 0) {
+      sizes.push(store.size);
+      heaps.push(used() - baseline);
+    }
+  }
+  expect(denied).toBe(0);
+  expect(sizes).toEqual(Array(FLOOD / CHECKPOINT).fill(MAX_KEYS));
+  expect(Math.max(...heaps)).toBeLessThanOrEqual(HEAP_BOUND);
+  expect(heaps.at(-1)!).toBeLessThanOrEqual(heaps[0]! + FLAT_SLACK);
+  // The newest keys are the ones kept: the last one has its state (one request spent).
+  expect((limiter.decide('k' + (FLOOD - 1), 1, 'peek', NOW) as { remaining: number }).remaining).toBe(9);
+  expect((limiter.decide('k0', 1, 'peek', NOW) as { remaining: number }).remaining).toBe(10);
+  store.close();
+}, 180_000);
