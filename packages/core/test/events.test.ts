@@ -138,6 +138,36 @@ describe('limiter.events', () => {
     expect(Object.isFrozen(seen[1]!.decision)).toBe(true);
   });
 
+  test('a listener that keeps throwing is reported once, not once per decision; so is an onError hook during an outage', async () => {
+    const warnings: string[] = [];
+    const store = new AsyncStore();
+    const limiter = createLimiter({
+      store,
+      policies: [fixedWindow({ limit: 1000, window: '1m' })],
+      breaker: false,
+      onError: () => {
+        throw new Error('onError bug');
+      },
+      onWarning: (w) => warnings.push(w.message),
+    });
+    limiter.events.on('decision', () => {
+      throw new Error('listener bug');
+    });
+    limiter.events.on('degraded', (() => Promise.reject(new Error('async listener bug'))) as () => void);
+    for (let i = 0; i < 50; i++) await limiter.consume('k');
+    store.failing = true;
+    for (let i = 0; i < 50; i++) await limiter.consume('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((m) => m.includes('listener bug') && !m.includes('async'))).toHaveLength(1);
+    expect(warnings.filter((m) => m.includes('async listener bug'))).toHaveLength(1);
+    expect(warnings.filter((m) => m.includes('onError bug'))).toHaveLength(1);
+    // A sibling shares the listeners and the hook: no new warnings either.
+    const sibling = limiter.withPolicies([fixedWindow({ limit: 5, window: '1m' })]);
+    for (let i = 0; i < 10; i++) await sibling.consume('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).toHaveLength(3);
+  });
+
   test('bad event names and listeners are typed errors', () => {
     const limiter = createLimiter({ policies: [fixedWindow({ limit: 2, window: '1m' })] });
     expect(() => limiter.events.on('nope' as 'decision', () => {})).toThrow(InvalidOptionError);

@@ -25,6 +25,8 @@ export class EventHub implements LimiterEvents {
     breaker: [],
     blockCacheHit: [],
   };
+  /** Per listener, its failure handler: one warning per listener, not one per event it fails on. */
+  private readonly failureHandlers = new WeakMap<Listener, (error: unknown) => unknown>();
   /** Unsubscribes from the store's breaker while someone listens to 'breaker'. */
   private unwatch: (() => void) | undefined;
 
@@ -36,6 +38,7 @@ export class EventHub implements LimiterEvents {
 
   on<E extends LimiterEventName>(event: E, listener: (event: LimiterEventMap[E]) => void): () => void {
     assertEvent(event, listener);
+    if (!this.failureHandlers.has(listener as Listener)) this.failureHandlers.set(listener as Listener, this.reportOnce());
     this.lists[event] = [...this.lists[event], listener as Listener];
     this.changed();
     return () => this.off(event, listener);
@@ -54,14 +57,30 @@ export class EventHub implements LimiterEvents {
     return this.lists[event].length > 0;
   }
 
-  /** Calls every listener of `event` with `payload`; a listener that throws or rejects goes to the limiter's `onWarning`. */
+  /**
+   * Calls every listener of `event` with `payload`; a listener that throws or rejects goes to the
+   * limiter's `onWarning`, once per listener (its later failures are not reported).
+   */
   emit<E extends LimiterEventName>(event: E, payload: LimiterEventMap[E]): void {
-    const list = this.lists[event] as readonly ((event: LimiterEventMap[E]) => void)[];
-    for (let i = 0; i < list.length; i++) callSafely(list[i]!, payload, this.listenerFailed);
+    const list = this.lists[event];
+    for (let i = 0; i < list.length; i++) {
+      const listener = list[i]!;
+      callSafely(listener as (event: LimiterEventMap[E]) => void, payload, this.failureHandlers.get(listener)!);
+    }
   }
 
-  private readonly listenerFailed = (error: unknown): unknown =>
-    this.onWarning({ code: 'SLUICE_CALLBACK_THREW', message: `Sluice: a limiter event listener threw: ${describe(error)}` });
+  /** A listener's failure handler: warns on its first failure only (a broken listener fails on every event). */
+  private reportOnce(): (error: unknown) => unknown {
+    let reported = false;
+    return (error) => {
+      if (reported) return undefined;
+      reported = true;
+      return this.onWarning({
+        code: 'SLUICE_CALLBACK_THREW',
+        message: `Sluice: a limiter event listener threw: ${describe(error)} (reported once per listener; its later failures are not)`,
+      });
+    };
+  }
 
   private readonly breakerChanged = (event: BreakerEvent): void => this.emit('breaker', event);
 

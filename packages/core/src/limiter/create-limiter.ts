@@ -33,6 +33,9 @@ export const BREAKER_OPTIONS_IGNORED = 'SLUICE_BREAKER_OPTIONS_IGNORED';
 
 function ignore(): void {}
 
+/** `onError` hooks whose failure was reported: one warning per hook function. */
+const failedHooks = new WeakSet<object>();
+
 
 class StoreLimiter implements Limiter {
   readonly policies: readonly Policy[];
@@ -411,7 +414,11 @@ class StoreLimiter implements Limiter {
   }
 
   private readonly onErrorFailed = (thrown: unknown): void => {
-    this.warn({ code: CALLBACK_THREW, message: `Sluice: the limiter's onError hook threw: ${String(thrown)}` });
+    // Once per hook: during an outage it would fail on every request, for every sibling limiter.
+    const hook = this.options.onError;
+    if (hook === undefined || failedHooks.has(hook)) return;
+    failedHooks.add(hook);
+    this.warn({ code: CALLBACK_THREW, message: `Sluice: the limiter's onError hook threw: ${String(thrown)} (reported once per hook; its later failures are not)` });
   };
 
   private warn(warning: SluiceWarning): void {
