@@ -34,6 +34,8 @@ export interface OpenTelemetryMetrics {
 }
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
+// Read once: a CommonJS import is a getter on core's exports, which every decision would call.
+const labelPolicy = policyLabel;
 
 /**
  * Sluice metrics on an OpenTelemetry Meter. Create one and share it: every limiter and store you
@@ -73,7 +75,7 @@ export function openTelemetryMetrics(options?: OpenTelemetryMetricsOptions): Ope
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
-      const policy = policyLabel(event);
+      const policy = labelPolicy(event);
       const { outcome, enforced } = event;
       const enforcedKey = enforced ? 'true' : 'false';
       if (!t.decisions.increment(limiter, policy, enforcedKey, outcome)) {

@@ -35,6 +35,8 @@ export interface PrometheusMetrics {
 }
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'half-open', 'open'];
+// Read once: a CommonJS import is a getter on core's exports, which every decision would call.
+const labelPolicy = policyLabel;
 
 /**
  * Sluice metrics on prom-client. Create one per registry and share it: every limiter and store
@@ -74,7 +76,7 @@ export function prometheusMetrics(options?: PrometheusMetricsOptions): Prometheu
       }
       // A peek charges nothing and answers no request: not a decision to count.
       if (event.mode !== 'consume') return;
-      const policy = policyLabel(event);
+      const policy = labelPolicy(event);
       const { outcome } = event;
       const enforced = event.enforced ? 'true' : 'false';
       if (!t.decisions.increment(limiter, policy, enforced, outcome)) t.decisions.create(limiter, policy, enforced, outcome, { limiter, policy, outcome, enforced });
