@@ -1,4 +1,4 @@
-import { createLimiter, fixedWindow, InvalidOptionError, leakyBucket, MemoryStore, slidingLog, slidingWindow, tokenBucket, type DecisionEvent } from '@sluice/core';
+import { breakerStateOf, createLimiter, fixedWindow, sleep, InvalidOptionError, leakyBucket, MemoryStore, slidingLog, slidingWindow, tokenBucket, type DecisionEvent } from '@sluice/core';
 import { RemoteMemoryStore } from './fixtures/remote-memory-store';
 
 const T = 1_700_006_400_000;
@@ -109,5 +109,23 @@ describe('shadow mode', () => {
     expect(after.shadow!.allowed).toBe(true);
     await limiter.reset('k');
     expect((await limiter.consume('k', { nowMs: T })).results.map((r) => r.remaining)).toEqual([1, 0]);
+  });
+  test('mixed shadow and enforced policies: one breaker failure per decision, and the enforced call is the half-open probe', async () => {
+    const store = new RemoteMemoryStore();
+    store.mode = 'reject';
+    const policies = [fixedWindow({ name: 'live', limit: 100, window: '1m' }), fixedWindow({ name: 'trial', limit: 50, window: '1m', shadow: true })];
+    const limiter = createLimiter({ store, policies, onStoreError: 'deny', breaker: { failureThreshold: 2, cooldownMs: 20, halfOpenProbes: 1 }, onWarning: () => {} });
+    // Both store calls fail, but that is one failed decision: the threshold of 2 is not reached.
+    expect(await limiter.consume('k')).toMatchObject({ allowed: false, degraded: 'store-error' });
+    expect(store.calls).toBe(2);
+    expect(breakerStateOf(store)).toBe('closed');
+    await limiter.consume('k');
+    expect(breakerStateOf(store)).toBe('open');
+    await sleep(30);
+    store.mode = 'ok';
+    // The one probe slot goes to the enforced call: its success admits the request and closes the breaker.
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'store' });
+    expect(breakerStateOf(store)).toBe('closed');
+    expect(await limiter.consume('k')).toMatchObject({ allowed: true, decidedBy: 'store' });
   });
 });

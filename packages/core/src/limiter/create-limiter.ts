@@ -64,6 +64,13 @@ class StoreLimiter implements Limiter {
   private guarded = false;
   /** The store's breaker (shared per store), unless `breaker: false`. */
   private breaker: Breaker | undefined;
+  /**
+   * The breaker this limiter reports answers and failures to: `breaker`, except in the shadow
+   * part of a limiter mixing shadow and enforced policies, whose store call goes with the
+   * enforced part's: that one reports (one failure per decision) and takes the half-open probe.
+   */
+  private reporting: Breaker | undefined;
+  private readonly passiveBreaker: boolean;
   /** This limiter's denied keys, unless `blockCache: false`. */
   private blockCache: BlockCache | undefined;
 
@@ -90,6 +97,8 @@ class StoreLimiter implements Limiter {
     this.hub = hub !== undefined && hub.store === settings.store ? hub : new EventHub(settings.store, settings.onWarning);
     this.events = this.hub;
     this.quietDegraded = part?.quietDegraded ?? false;
+    // The same parts as quietDegraded: a shadow part beside an enforced one.
+    this.passiveBreaker = this.quietDegraded;
     const plan = part === undefined ? Shadowing.plan(policies, settings.shadow) : undefined;
     if (plan !== undefined) {
       const partOf = (list: readonly Policy[], quietDegraded: boolean): StoreLimiter =>
@@ -176,7 +185,7 @@ class StoreLimiter implements Limiter {
     if (!isThenable(answer)) {
       if (this.unproven) this.proven();
       // A synchronous store that failed before has a breaker waiting for its answers.
-      if (this.guarded) this.breaker?.success();
+      if (this.guarded) this.reporting?.success();
       return answer;
     }
     const started = performance.now();
@@ -208,7 +217,9 @@ class StoreLimiter implements Limiter {
       } else if (mode === 'refund') cache.clear(key); // any refund, with nowMs too: it frees quota
     }
     const breaker = this.breaker;
-    if (breaker === undefined || breaker.state === 'closed' || breaker.admits()) return undefined;
+    if (breaker === undefined || breaker.state === 'closed') return undefined;
+    // Open or half-open: a passive part stays off the store (the enforced part's call is the probe).
+    if (!this.passiveBreaker && breaker.admits()) return undefined;
     return this.failurePolicy(key, this.request(key, cost, mode, nowMs, lease), 'breaker-open');
   }
 
@@ -216,8 +227,8 @@ class StoreLimiter implements Limiter {
   private remote(key: string, cost: number, mode: Mode, nowMs: number | undefined, decision: Decision, sentAt: number, fromAnswered = false): Decision {
     if (!this.armed) {
       this.arm();
-      this.breaker?.success();
-    } else if (!fromAnswered) this.breaker?.success();
+      this.reporting?.success();
+    } else if (!fromAnswered) this.reporting?.success();
     const cache = this.blockCache;
     // A concurrency denial is not cached: any release may end it before its retryAfterMs.
     if (cache !== undefined && !decision.allowed && mode === 'consume' && nowMs === undefined && this.leases?.deniedByLease(decision) !== true) {
@@ -242,6 +253,7 @@ class StoreLimiter implements Limiter {
     if (settings.breaker !== false) {
       const { breaker, differs } = breakerFor(this.store, settings.breaker);
       this.breaker = breaker;
+      this.reporting = this.passiveBreaker ? undefined : breaker;
       if (differs) {
         this.warn({
           code: BREAKER_OPTIONS_IGNORED,
@@ -297,11 +309,11 @@ class StoreLimiter implements Limiter {
       const done =
         this.bound !== undefined ? this.bound.reset(key) : this.store.reset(this.keyStart + encodeClientKey(key) + '}', this.policies);
       if (isThenable(done)) await this.withTimeout(done, this.timeoutMs);
-      this.breaker?.success();
+      this.reporting?.success();
     } catch (error) {
       if (isInputError(error)) throw error;
       if (!this.armed) this.arm();
-      this.breaker?.failure();
+      this.reporting?.failure();
       throw toStoreError(error);
     }
   }
@@ -333,7 +345,7 @@ class StoreLimiter implements Limiter {
 
   private answered(results: readonly PolicyResult[]): Decision {
     if (this.unproven) this.proven();
-    if (this.guarded) this.breaker?.success();
+    if (this.guarded) this.reporting?.success();
     return combineResults(results, this.policies);
   }
 
@@ -344,7 +356,7 @@ class StoreLimiter implements Limiter {
   private fail(error: unknown, key: string, request: StoreRequest, started?: number): MaybePromise<Decision> {
     if (isInputError(error)) throw error;
     if (!this.armed) this.arm();
-    this.breaker?.failure();
+    this.reporting?.failure();
     const storeError = toStoreError(error);
     const reason: Degraded = storeError.code === ErrorCodes.STORE_TIMEOUT ? 'timeout' : 'store-error';
     this.report(storeError, this.store, 'store');
