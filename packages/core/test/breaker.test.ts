@@ -1,4 +1,5 @@
 import {
+  BREAKER_DEFAULTS,
   BREAKER_OPTIONS_IGNORED,
   breakerStateOf,
   createLimiter,
@@ -26,7 +27,7 @@ describe('circuit breaker', () => {
     limiter.events.on('degraded', (e) => degraded.push(e));
     for (let i = 0; i < 3; i++) expect(await limiter.consume('k')).toMatchObject({ allowed: false, degraded: 'store-error' });
     expect(breakerStateOf(store)).toBe('open');
-    expect(transitions).toEqual([{ store: 'RemoteMemoryStore', from: 'closed', to: 'open' }]);
+    expect(transitions).toEqual([{ store: 'RemoteMemoryStore', instance: store, from: 'closed', to: 'open' }]);
     for (let i = 0; i < 50; i++) {
       // Decided without a promise to the store: the limiter's hot path returns the decision itself.
       const decision = limiter.decide('k', 1, 'consume');
@@ -180,6 +181,8 @@ describe('circuit breaker', () => {
     [{ failureRatio: 0 }, 'breaker.failureRatio'],
     [{ failureRatio: 1.2 }, 'breaker.failureRatio'],
     [{ minimumCalls: -1, failureRatio: 0.5 }, 'breaker.minimumCalls'],
+    [{ minimumCalls: 10 }, 'breaker.minimumCalls'],
+    [{ windowMs: 1000 }, 'breaker.windowMs'],
     [{ windowMs: 0 }, 'breaker.windowMs'],
     [{ cooldownMs: 2 ** 31 }, 'breaker.cooldownMs'],
     [{ halfOpenProbes: 0 }, 'breaker.halfOpenProbes'],
@@ -189,5 +192,30 @@ describe('circuit breaker', () => {
   ])('bad breaker options are typed errors: %p', (breaker, option) => {
     expect(() => createLimiter({ policies, breaker: breaker as never })).toThrow(expect.objectContaining({ option }));
     expect(() => createLimiter({ policies, breaker: breaker as never })).toThrow(InvalidOptionError);
+  });
+  test('breaker: true means the defaults', () => {
+    expect(createLimiter({ policies, breaker: true }).options.breaker).toEqual(BREAKER_DEFAULTS);
+    expect(createLimiter({ policies }).options.breaker).toEqual(BREAKER_DEFAULTS);
+  });
+
+  test.each([42, null, {}, 'redis', undefined])('breakerStateOf(%p) of a non-store is a typed error naming store', (value) => {
+    expect(() => breakerStateOf(value as never)).toThrow(InvalidOptionError);
+    expect(() => breakerStateOf(value as never)).toThrow(expect.objectContaining({ option: 'store' }));
+  });
+
+  test('breaker events carry the store object: two stores of one class are told apart', async () => {
+    const a = new RemoteMemoryStore();
+    const b = new RemoteMemoryStore();
+    a.mode = 'reject';
+    const limiterA = createLimiter({ store: a, policies, breaker: { failureThreshold: 1, cooldownMs: 60_000 }, ...quiet });
+    const limiterB = createLimiter({ store: b, policies, ...quiet });
+    const seen: BreakerEvent[] = [];
+    limiterA.events.on('breaker', (e) => seen.push(e));
+    limiterB.events.on('breaker', (e) => seen.push(e));
+    await limiterA.consume('k');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.instance).toBe(a);
+    expect(seen[0]!.instance).not.toBe(b);
+    expect(seen[0]!.instance).toBe(limiterA.store);
   });
 });

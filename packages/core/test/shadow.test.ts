@@ -16,9 +16,10 @@ describe('shadow mode', () => {
     expect(decisions[3]!.shadow).toMatchObject({ policy: 'minute', retryAfterMs: expect.any(Number) });
     expect(decisions[3]!.shadow!.retryAfterMs).toBeGreaterThan(0);
     expect(decisions[3]!.results[0]).toMatchObject({ allowed: false, remaining: 0 });
+    // A whole-shadow limiter applies nothing: every outcome is reported with enforced: false.
     expect(events.map((e) => [e.outcome, e.enforced])).toEqual([
-      ['allowed', true],
-      ['allowed', true],
+      ['allowed', false],
+      ['allowed', false],
       ['denied', false],
       ['denied', false],
     ]);
@@ -88,7 +89,7 @@ describe('shadow mode', () => {
     const held = await limiter.consume('k', { nowMs: T });
     expect(held.delayMs).toBe(0);
     expect(held.shadow!.delayMs).toBeGreaterThan(0);
-    expect(outcomes).toEqual(['allowed/true', 'shaped/false']);
+    expect(outcomes).toEqual(['allowed/false', 'shaped/false']);
   });
 
   test('a whole-shadow limiter on a failing store with onStoreError deny still admits', async () => {

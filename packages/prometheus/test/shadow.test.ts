@@ -34,7 +34,9 @@ describe('shadow mode', () => {
     metrics.observe(limiter);
     for (let i = 0; i < 3; i++) expect((await limiter.consume('k', { nowMs: NOW })).allowed).toBe(true);
     const samples = parseExposition(await registry.metrics());
-    expect(sampleValue(samples, 'sluice_decisions_total', { limiter: 'trial', policy: 'burst', outcome: 'allowed', enforced: 'true' })).toBe(1);
+    // Nothing a whole-shadow limiter decides is applied: its admissions are enforced="false" too.
+    expect(sampleValue(samples, 'sluice_decisions_total', { limiter: 'trial', policy: 'burst', outcome: 'allowed', enforced: 'false' })).toBe(1);
+    expect(series(samples, 'sluice_decisions_total', { limiter: 'trial', enforced: 'true' })).toEqual([]);
     expect(sampleValue(samples, 'sluice_decisions_total', { limiter: 'trial', policy: 'burst', outcome: 'denied', enforced: 'false' })).toBe(2);
   });
 });

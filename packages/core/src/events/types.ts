@@ -1,6 +1,7 @@
 import type { Mode } from '../algorithms/types.js';
 import type { StoreError } from '../errors.js';
 import type { Decision } from '../limiter/decision.js';
+import type { Store } from '../store/types.js';
 
 /** A store's circuit breaker: `closed` calls the store, `open` does not, `half-open` lets probes through. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -20,7 +21,10 @@ export interface DecisionEvent {
    * mode this is the would-be outcome over every policy; `enforced` says whether it applied.
    */
   outcome: 'allowed' | 'denied' | 'shaped';
-  /** False when a shadow limiter's or shadow policy's denial (or shaping) was not applied. */
+  /**
+   * False when the outcome was not applied: every decision of a whole-shadow limiter (it applies
+   * nothing, not even an admission), and a shadow policy's denial (or shaping) beside enforced ones.
+   */
   enforced: boolean;
   /**
    * A frozen copy of the decision returned to the caller (decidedBy, degraded, results[] per
@@ -62,6 +66,8 @@ export interface StoreErrorEvent {
 export interface BreakerEvent {
   /** The store's constructor name. */
   store: string;
+  /** The store object itself: tells two stores of one class apart (`event.instance === limiter.store`). */
+  instance: Store;
   /** The state before. */
   from: BreakerState;
   /** The state now. */
@@ -101,7 +107,7 @@ export type LimiterEventName = keyof LimiterEventMap;
 export interface LimiterEvents {
   /**
    * Adds `listener`; returns a function that removes it. A listener that throws or rejects never
-   * reaches the caller: it goes to the limiter's `onWarning` (code SLUICE_CALLBACK_THREW).
+   * reaches the caller: it goes to the limiter's `onWarning` (code SLUICE_CALLBACK_THREW), once per listener.
    * Throws InvalidOptionError (ERR_SLUICE_INVALID_OPTION) for an unknown event or a non-function.
    */
   on<E extends LimiterEventName>(event: E, listener: (event: LimiterEventMap[E]) => void): () => void;

@@ -142,7 +142,7 @@ class StoreLimiter implements Limiter {
       this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome: outcomeOf(decision.allowed, decision.delayMs), enforced: true, decision: view, storeLatencyMs });
       return;
     }
-    const { outcome, enforced } = reportedOutcome(decision);
+    const { outcome, enforced } = reportedOutcome(decision, this.shadowing?.whole === true);
     this.hub.emit('decision', { prefix: this.prefix, key, mode, cost, outcome, enforced, decision: view, storeLatencyMs });
   }
 

@@ -48,11 +48,11 @@ export interface LimiterOptions {
   onWarning?: WarningHandler;
   /**
    * The store's circuit breaker (shared by every limiter on the store; the first limiter to
-   * build it sets its options): false to bypass it, or its options. Default: on, with the
-   * defaults of BreakerOptions, from the store's first asynchronous answer or first failure
-   * (so MemoryStore never pays for it). See docs/resilience.md.
+   * build it sets its options): false to bypass it, true (or omitted) for the defaults of
+   * BreakerOptions, or its options. Default: on, from the store's first asynchronous answer or
+   * first failure (so MemoryStore never pays for it). See docs/resilience.md.
    */
-  breaker?: false | BreakerOptions;
+  breaker?: boolean | BreakerOptions;
   /**
    * Per limiter: remembers keys the store denied until their retryAfterMs passes, and denies
    * them again without a store call (never admits). false to turn it off. Default: on (10_000

@@ -59,6 +59,11 @@ export class Shadowing {
     }
   }
 
+  /** True for a whole-shadow limiter (no enforced part): it never applies an outcome. */
+  get whole(): boolean {
+    return this.enforced === undefined;
+  }
+
   /** Splits a policy list: undefined when nothing is in shadow. */
   static plan(policies: readonly Policy[], wholeLimiter: boolean): { enforced: Policy[]; shadow: Policy[] } | undefined {
     const shadow = wholeLimiter ? [...policies] : policies.filter((policy) => policy.shadow === true);
@@ -110,12 +115,15 @@ export class Shadowing {
   }
 }
 
-/** The outcome and `enforced` flag of a decision event (shadow verdicts included). */
-export function reportedOutcome(decision: Decision): { outcome: 'allowed' | 'denied' | 'shaped'; enforced: boolean } {
+/**
+ * The outcome and `enforced` flag of a decision event (shadow verdicts included). `whole`: a
+ * whole-shadow limiter, which applies nothing, so every outcome of it is `enforced: false`.
+ */
+export function reportedOutcome(decision: Decision, whole: boolean): { outcome: 'allowed' | 'denied' | 'shaped'; enforced: boolean } {
   if (!decision.allowed) return { outcome: 'denied', enforced: true };
   const verdict = decision.shadow;
   if (verdict !== undefined && !verdict.allowed) return { outcome: 'denied', enforced: false };
   if (decision.delayMs > 0) return { outcome: 'shaped', enforced: true };
   if (verdict !== undefined && verdict.delayMs > 0) return { outcome: 'shaped', enforced: false };
-  return { outcome: 'allowed', enforced: true };
+  return { outcome: 'allowed', enforced: !whole };
 }

@@ -1,6 +1,8 @@
 import type { BreakerEvent, BreakerState } from '../events/types.js';
 import type { Store } from '../store/types.js';
 import { sharedWeakMap } from './shared-registry.js';
+import { InvalidOptionError } from '../errors.js';
+import { isStore } from '../limiter/recognise.js';
 
 /**
  * Per store (not per limiter): every limiter on one store shares its breaker, and the event hubs
@@ -25,8 +27,12 @@ export function registeredBreaker<B extends BreakerView>(store: Store): B | unde
   return breakers.get(store) as B | undefined;
 }
 
-/** The breaker state of `store`: 'closed' when no limiter has built a breaker for it yet. */
+/**
+ * The breaker state of `store`: 'closed' when no limiter has built a breaker for it yet. Throws
+ * InvalidOptionError (ERR_SLUICE_INVALID_OPTION, option 'store') for a value that is not a Store.
+ */
 export function breakerStateOf(store: Store): BreakerState {
+  if (!isStore(store)) throw new InvalidOptionError('store', store, 'a Store (consume, reset and algorithms)');
   return breakers.get(store)?.state ?? 'closed';
 }
 

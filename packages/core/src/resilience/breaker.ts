@@ -111,7 +111,8 @@ export class Breaker implements BreakerView {
     const from = this.state;
     if (from === to) return;
     this.state = to;
-    announceBreaker(this.store, { store: this.storeName, from, to });
+    // One frozen event for every watcher (a listener cannot change what the next one sees).
+    announceBreaker(this.store, Object.freeze({ store: this.storeName, instance: this.store, from, to }));
   }
 }
 

@@ -11,9 +11,9 @@ export interface BreakerOptions {
    * once `minimumCalls` calls were made in it. Default: none (only `failureThreshold`).
    */
   failureRatio?: number;
-  /** Calls within `windowMs` before `failureRatio` applies (ignored without it): an integer >= 1. Default 20. */
+  /** Calls within `windowMs` before `failureRatio` applies: an integer >= 1, only with `failureRatio`. Default 20. */
   minimumCalls?: number;
-  /** The window of `failureRatio`, in ms (integer 1..2^31-1). Default 10_000. */
+  /** The window of `failureRatio`, in ms (integer 1..2^31-1), only with `failureRatio`. Default 10_000. */
   windowMs?: number;
   /** How long the breaker stays open before letting probes through, in ms (integer 1..2^31-1). Default 5_000. */
   cooldownMs?: number;
@@ -59,8 +59,10 @@ const BREAKER_KEYS: ReadonlySet<string> = new Set(['failureThreshold', 'failureR
 const BLOCK_CACHE_KEYS: ReadonlySet<string> = new Set(['maxEntries']);
 
 /**
- * `breaker`: undefined (the defaults), false (off), or BreakerOptions. Throws InvalidOptionError
- * naming `breaker.<option>` (ERR_SLUICE_INVALID_OPTION, ERR_SLUICE_UNKNOWN_OPTION).
+ * `breaker`: undefined or true (the defaults), false (off), or BreakerOptions. Throws
+ * InvalidOptionError naming `breaker.<option>` (ERR_SLUICE_INVALID_OPTION,
+ * ERR_SLUICE_UNKNOWN_OPTION); so is `minimumCalls` or `windowMs` set to other than its default
+ * without `failureRatio` (they only shape the ratio rule, so alone they would do nothing).
  */
 export function resolveBreakerOptions(value: unknown): ResolvedBreakerOptions | false {
   if (value === false) return false;
@@ -72,7 +74,7 @@ export function resolveBreakerOptions(value: unknown): ResolvedBreakerOptions | 
   if (ratio !== undefined && !(typeof ratio === 'number' && ratio > 0 && ratio <= 1)) {
     throw new InvalidOptionError('breaker.failureRatio', ratio, 'a number above 0 and at most 1');
   }
-  return Object.freeze({
+  const resolved = Object.freeze({
     failureThreshold: optionalPositiveInteger(value.failureThreshold, 'breaker.failureThreshold', BREAKER_DEFAULTS.failureThreshold),
     failureRatio: ratio as number | undefined,
     minimumCalls: optionalPositiveInteger(value.minimumCalls, 'breaker.minimumCalls', BREAKER_DEFAULTS.minimumCalls),
@@ -80,6 +82,15 @@ export function resolveBreakerOptions(value: unknown): ResolvedBreakerOptions | 
     cooldownMs: optionalPositiveInteger(value.cooldownMs, 'breaker.cooldownMs', BREAKER_DEFAULTS.cooldownMs, MAX_TIMER_MS),
     halfOpenProbes: optionalPositiveInteger(value.halfOpenProbes, 'breaker.halfOpenProbes', BREAKER_DEFAULTS.halfOpenProbes, 100),
   });
+  if (ratio === undefined) {
+    // The default values pass: resolved options (limiter.options.breaker) are given back by withPolicies.
+    for (const name of ['minimumCalls', 'windowMs'] as const) {
+      if (resolved[name] !== BREAKER_DEFAULTS[name]) {
+        throw new InvalidOptionError(`breaker.${name}`, value[name], 'to be set only with breaker.failureRatio (it shapes the ratio rule)');
+      }
+    }
+  }
+  return resolved;
 }
 
 /** `blockCache`: undefined (defaults), false (off), or BlockCacheOptions. Typed errors naming `blockCache.<option>`. */
