@@ -1,7 +1,10 @@
-import type { ALGORITHMS, BucketPolicy, WindowPolicy } from '@sluice/core';
+import type { ALGORITHMS, BucketPolicy, ConcurrencyPolicy, WindowPolicy } from '@sluice/core';
 
-/** The algorithms these scripts implement (core's rate algorithms), whatever else core's `Algorithm` grows to hold. */
-export type RedisAlgorithm = (typeof ALGORITHMS)[number];
+/** The algorithms the decision scripts implement: core's rate algorithms and the concurrency limit (leases). */
+export type RedisAlgorithm = (typeof ALGORITHMS)[number] | 'concurrency';
 
-/** A policy of one of those algorithms: a window (limit, windowUs) or a bucket (capacity, intervalUs). */
-export type RedisPolicy = WindowPolicy | BucketPolicy;
+/**
+ * A policy of one of those algorithms: a window (limit, windowUs), a bucket (capacity,
+ * intervalUs) or a concurrency limit (limit, leaseUs).
+ */
+export type RedisPolicy = WindowPolicy | BucketPolicy | ConcurrencyPolicy;

@@ -1,5 +1,6 @@
 import { InvalidOptionError, isPolicy, UnsupportedAlgorithmError } from '@sluice/core';
-import { ALGORITHM_CODES, ALGORITHMS, type Policy } from '@sluice/core';
+import { ALGORITHM_CODES, type Policy } from '@sluice/core';
+import { REDIS_ALGORITHMS } from './lua/penalty-plan.js';
 import type { RedisAlgorithm, RedisPolicy } from './algorithms.js';
 import { stateKeySuffix } from './state-version.js';
 
@@ -14,9 +15,13 @@ export interface PreparedPolicies {
   /** The lone policy's limit (or capacity) and window (or interval, µs) as strings. */
   readonly limitArg: string;
   readonly windowArg: string;
+  /** A concurrency policy is among them: the script's last ARGV is then the lease id. */
+  readonly leases: boolean;
 }
 
-function limitAndWindow(policy: RedisPolicy): [string, string] {
+/** A policy's two script arguments: limit or capacity (units), then window, interval or lease (µs). */
+export function limitAndWindow(policy: RedisPolicy): [string, string] {
+  if (policy.algorithm === 'concurrency') return [String(policy.limit), String(policy.leaseUs)];
   return 'capacity' in policy ? [String(policy.capacity), String(policy.intervalUs)] : [String(policy.limit), String(policy.windowUs)];
 }
 
@@ -31,7 +36,7 @@ function prepare(policies: readonly Policy[]): PreparedPolicies {
       throw new InvalidOptionError(option, policy, 'a policy made by fixedWindow(), slidingWindow(), slidingLog(), tokenBucket() or leakyBucket()');
     }
     if (!Object.hasOwn(ALGORITHM_CODES, policy.algorithm)) {
-      throw new UnsupportedAlgorithmError(option, policy.algorithm, 'RedisStore', ALGORITHMS);
+      throw new UnsupportedAlgorithmError(option, policy.algorithm, 'RedisStore', REDIS_ALGORITHMS);
     }
     // Two policies on one key would both read the state before either writes it.
     if (ids.has(policy.id)) throw new InvalidOptionError(option, policy.id, 'a policy whose parameters differ from the others');
@@ -40,12 +45,13 @@ function prepare(policies: readonly Policy[]): PreparedPolicies {
     const known = policy as RedisPolicy; // checked just above
     args.push(String(ALGORITHM_CODES[known.algorithm]), ...limitAndWindow(known));
   });
+  const leases = policies.some((policy) => policy.algorithm === 'concurrency');
   if (policies.length === 1) {
     const only = policies[0] as RedisPolicy;
     const [limitArg, windowArg] = limitAndWindow(only);
-    return { single: only.algorithm, keySuffixes, policyArgs: [limitArg, windowArg], limitArg, windowArg };
+    return { single: only.algorithm, keySuffixes, policyArgs: [limitArg, windowArg], limitArg, windowArg, leases };
   }
-  return { single: undefined, keySuffixes, policyArgs: args, limitArg: '', windowArg: '' };
+  return { single: undefined, keySuffixes, policyArgs: args, limitArg: '', windowArg: '', leases };
 }
 
 const cache = new WeakMap<readonly Policy[], PreparedPolicies>();

@@ -7,12 +7,12 @@ import {
   RESULT_FIELDS,
   type BoundStore,
   type Decision,
-  type Mode,
+  type StoreMode,
   type Policy,
 } from '@sluice/core';
 import { preparedPolicies, type PreparedPolicies } from './prepared-policies.js';
 import type { RedisStore } from './redis-store.js';
-import { CONSUME, PEEK, REFUND, STORE } from './request-args.js';
+import { CONSUME, modeArgOf, STORE } from './request-args.js';
 
 /**
  * A RedisStore bound to one limiter's prefix and policies (core's Store.bind): the key's start,
@@ -42,13 +42,13 @@ export class RedisBinding implements BoundStore {
   }
 
   /** Input validated by the limiter (cost an integer >= 1, nowMs finite or undefined). */
-  decide(clientKey: string, cost: number, mode: Mode, nowMs: number | undefined): Promise<Decision> {
+  decide(clientKey: string, cost: number, mode: StoreMode, nowMs: number | undefined, lease?: string): Promise<Decision> {
     const closed = this.store.closedError();
     if (closed !== undefined) return closed;
     const base = this.keyStart + encodeClientKey(clientKey) + '}';
-    const modeArg = mode === 'consume' ? CONSUME : mode === 'peek' ? PEEK : REFUND;
+    const modeArg = mode === 'consume' ? CONSUME : modeArgOf(mode)!;
     const nowArg = nowMs === undefined ? '' : String(msToMicros(nowMs));
-    return this.store.send(base, this.prepared, modeArg, cost === 1 ? '1' : String(cost), nowArg).then((reply) => this.decision(reply));
+    return this.store.send(base, this.prepared, modeArg, cost === 1 ? '1' : String(cost), nowArg, lease).then((reply) => this.decision(reply));
   }
 
   reset(clientKey: string): Promise<void> {

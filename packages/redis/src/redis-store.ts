@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '@sluice/core';
 import {
-  ALGORITHMS,
   closedStoreError,
   decodeResults,
   msToMicros,
@@ -18,7 +17,7 @@ import { DECISION_SCRIPT, REQUEST_ARGS, SINGLE_POLICY_SCRIPTS } from './lua/scri
 import { resolveRedisStoreOptions, type RedisClient, type RedisStoreOptions } from './options.js';
 import { preparedPolicies, type PreparedPolicies } from './prepared-policies.js';
 import { RedisBinding } from './redis-binding.js';
-import { CONSUME, PEEK, REFUND, STORE } from './request-args.js';
+import { CONSUME, LEASE_ID, modeArgOf, STORE } from './request-args.js';
 import { REDIS_ERRORS } from './store-error.js';
 import { PENALTY_SCRIPT } from './lua/penalty.js';
 import { penaltyPlan, penaltyResults, penaltyScriptArgs, REDIS_ALGORITHMS, resetSuffixes } from './lua/penalty-plan.js';
@@ -37,6 +36,7 @@ export const SINGLE_POLICY_COMMANDS: Readonly<Record<RedisAlgorithm, string>> = 
   'sliding-log': 'sluiceDecideSlidingLog',
   'token-bucket': 'sluiceDecideTokenBucket',
   'leaky-bucket': 'sluiceDecideLeakyBucket',
+  concurrency: 'sluiceDecideConcurrency',
 });
 
 type ScriptCommand = (...args: string[]) => Promise<unknown>;
@@ -77,7 +77,7 @@ export class RedisStore implements Store {
     client.defineCommand(PENALTY_COMMAND, { lua: PENALTY_SCRIPT });
     this.penalized = commands[PENALTY_COMMAND]!;
     const single = {} as Record<RedisAlgorithm, ScriptCommand>;
-    for (const algorithm of ALGORITHMS) {
+    for (const algorithm of Object.keys(SINGLE_POLICY_COMMANDS) as RedisAlgorithm[]) {
       client.defineCommand(SINGLE_POLICY_COMMANDS[algorithm], { lua: SINGLE_POLICY_SCRIPTS[algorithm], numberOfKeys: 1 });
       single[algorithm] = commands[SINGLE_POLICY_COMMANDS[algorithm]]!;
     }
@@ -92,23 +92,24 @@ export class RedisStore implements Store {
    */
   consume(request: StoreRequest): Promise<PolicyResult[]> {
     if (this.closed) return Promise.reject(closedStoreError(STORE));
-    const { key, policies, cost, mode, nowMs } = request;
+    const { key, policies, cost, mode, nowMs, lease } = request;
     let reply: Promise<unknown>;
     try {
       // The limiter validated all of this already; a direct caller gets the same typed errors.
       assertHashTagged(key);
-      const modeArg = mode === 'consume' ? CONSUME : mode === 'peek' ? PEEK : mode === 'refund' ? REFUND : undefined;
-      if (modeArg === undefined) throw new InvalidOptionError('mode', mode, "'consume', 'peek' or 'refund'");
+      const modeArg = mode === 'consume' ? CONSUME : modeArgOf(mode);
+      if (modeArg === undefined) throw new InvalidOptionError('mode', mode, "'consume', 'peek', 'refund', 'release' or 'renew'");
+      if (lease !== undefined && !LEASE_ID.test(lease)) throw new InvalidOptionError('lease', lease, 'a lease id: 1 to 64 letters, digits, ".", "_" or "-"');
       if (cost !== 1 && !(Number.isSafeInteger(cost) && cost >= 1)) throw new InvalidOptionError('cost', cost, 'an integer >= 1');
       if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new InvalidOptionError('nowMs', nowMs, 'a finite number');
       const plan = penaltyPlan(policies);
       if (plan !== undefined) {
-        const args = penaltyScriptArgs(plan, this.keyStart + key, modeArg, String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)));
+        const args = penaltyScriptArgs(plan, this.keyStart + key, modeArg, String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)), lease);
         return this.penalized.apply(this.client, args).then((figures) => penaltyResults(plan, figures, STORE), failed);
       }
       const prepared = preparedPolicies(policies);
       if (policies.length === 0) return Promise.resolve([]);
-      reply = this.send(this.keyStart + key, prepared, modeArg, cost === 1 ? '1' : String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)));
+      reply = this.send(this.keyStart + key, prepared, modeArg, cost === 1 ? '1' : String(cost), nowMs === undefined ? '' : String(msToMicros(nowMs)), lease);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -136,12 +137,22 @@ export class RedisStore implements Store {
 
   /**
    * One script call for a hash-tagged base key (store prefix included): the algorithm's own
-   * script for a lone policy, else the multi-policy one. Resolves to the raw reply; rejects with
+   * script for a lone policy, else the multi-policy one; `lease`: the lease id (concurrency). Resolves to the raw reply; rejects with
    * a StoreError. Internal: RedisStore.consume and RedisBinding share it.
    */
-  send(base: string, prepared: PreparedPolicies, modeArg: string, costArg: string, nowArg: string): Promise<unknown> {
+  send(base: string, prepared: PreparedPolicies, modeArg: string, costArg: string, nowArg: string, lease?: string): Promise<unknown> {
     let reply: Promise<unknown>;
-    if (prepared.single !== undefined) {
+    if (prepared.leases) {
+      // With a concurrency policy the lease id travels last (the scripts read ARGV[#ARGV]); '' for none.
+      const leaseArg = lease ?? '';
+      if (prepared.single !== undefined) {
+        reply = this.singlePolicy[prepared.single].call(this.client, base + prepared.keySuffixes[0]!, modeArg, costArg, nowArg, prepared.limitArg, prepared.windowArg, leaseArg);
+      } else {
+        const args = this.multiPolicyArgs(base, prepared.keySuffixes, prepared.policyArgs, modeArg, costArg, nowArg);
+        args.push(leaseArg);
+        reply = this.multiPolicy.apply(this.client, args);
+      }
+    } else if (prepared.single !== undefined) {
       reply = this.singlePolicy[prepared.single].call(this.client, base + prepared.keySuffixes[0]!, modeArg, costArg, nowArg, prepared.limitArg, prepared.windowArg);
     } else {
       reply = this.multiPolicy.apply(this.client, this.multiPolicyArgs(base, prepared.keySuffixes, prepared.policyArgs, modeArg, costArg, nowArg));

@@ -13,7 +13,7 @@ function conformance(kind: TargetKind): void {
       // Script executions as Redis itself counts them, summed over the masters.
       roundTrips: () => fixture().target.scriptCalls(),
       sharedState: true,
-      algorithms: [...ALGORITHMS, 'penalty'],
+      algorithms: [...ALGORITHMS, 'penalty', 'concurrency'],
       describe,
       test,
       beforeAll,

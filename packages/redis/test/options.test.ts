@@ -62,7 +62,7 @@ describe('RedisStore options', () => {
   });
 
   test('declares all five algorithms', () => {
-    expect([...new RedisStore({ client }).algorithms].sort()).toEqual([...ALGORITHMS].sort());
+    expect([...new RedisStore({ client }).algorithms].sort()).toEqual([...ALGORITHMS, 'penalty', 'concurrency'].sort());
   });
 
   test('bad requests reject with typed errors before anything is sent', async () => {

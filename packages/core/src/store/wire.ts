@@ -10,13 +10,14 @@ import type { PolicyResult } from './types.js';
 /** A `retryAfterUs` of -1 on the wire means "never": the cost exceeds the limit (Infinity in a PolicyResult). */
 export const NEVER = -1;
 
-/** Algorithm numbers on the wire (script arguments, SQL parameters). */
-export const ALGORITHM_CODES: Readonly<Record<RateAlgorithm, number>> = Object.freeze({
+/** Algorithm numbers on the wire (script arguments, SQL parameters); 6: the concurrency limit (leases). */
+export const ALGORITHM_CODES: Readonly<Record<RateAlgorithm | 'concurrency', number>> = Object.freeze({
   'fixed-window': 1,
   'sliding-window': 2,
   'sliding-log': 3,
   'token-bucket': 4,
   'leaky-bucket': 5,
+  concurrency: 6,
 });
 
 /** Mode numbers on the wire ('release' and 'renew': lease operations of the concurrency policies). */

@@ -9,6 +9,7 @@ export const LUA_FUNCTIONS: Readonly<Record<RedisAlgorithm, string>> = {
   'sliding-log': 'sliding_log',
   'token-bucket': 'token_bucket',
   'leaky-bucket': 'leaky_bucket',
+  concurrency: 'concurrency',
 };
 
 /** The Lua local holding each reply field, in the order core's RESULT_FIELD puts them. */
@@ -61,6 +62,8 @@ local function evaluate(i, policy_mode)
   local at = ${REQUEST_ARGS} + (i - 1) * ${POLICY_ARGS}
   local algorithm = ARGV[at + ${POLICY_ARGV.algorithm}]
   local evaluator = evaluators[tonumber(algorithm)]
+  -- A lease operation is a peek for the rate policies: it never charges or refunds them.
+  if (policy_mode == MODE_RELEASE or policy_mode == MODE_RENEW) and evaluator ~= concurrency then policy_mode = MODE_PEEK end
   if evaluator == nil then error(redis.error_reply('ERR sluice: unknown algorithm code ' .. tostring(algorithm))) end
   local limit = tonumber(ARGV[at + ${POLICY_ARGV.limit}])
   local window = tonumber(ARGV[at + ${POLICY_ARGV.window}])
@@ -77,7 +80,7 @@ for i = 1, count do
   if allowed == 0 then all_allowed = false end
 end
 
-if mode == MODE_REFUND or (mode == MODE_CONSUME and all_allowed) then
+if mode == MODE_REFUND or mode == MODE_RELEASE or mode == MODE_RENEW or (mode == MODE_CONSUME and all_allowed) then
   for i = 1, count do
     if writes[i] then writes[i]() end
   end

@@ -24,11 +24,13 @@ export const POLICY_ARGS = 3;
  * integers up to 2^53 are exact and the same operations round the same way; only `%`,
  * formatting and the reply need care.
  *
- * ARGV: mode code (MODE_CODES), cost (units), now in µs or '' for the server clock.
+ * ARGV: mode code (MODE_CODES), cost (units), now in µs or '' for the server clock; with a
+ * concurrency policy, the lease id last (see lua/concurrency.ts).
  * KEYS: one state key per policy.
  */
 export const HEADER_LUA = `
 local MODE_CONSUME, MODE_PEEK, MODE_REFUND = ${MODE_CODES.consume}, ${MODE_CODES.peek}, ${MODE_CODES.refund}
+local MODE_RELEASE, MODE_RENEW = ${MODE_CODES.release}, ${MODE_CODES.renew}
 local mode = tonumber(ARGV[${REQUEST_ARGV.mode}])
 local cost = tonumber(ARGV[${REQUEST_ARGV.cost}])
 local now_argument = ARGV[${REQUEST_ARGV.now}]

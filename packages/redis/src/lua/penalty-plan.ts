@@ -1,10 +1,10 @@
 import { ALGORITHM_CODES, ALGORITHMS, decodeResults, penaltyMemoryUs, type Algorithm, type PenaltyPolicy, type Policy, type PolicyResult } from '@sluice/core';
 import type { RedisPolicy } from '../algorithms.js';
-import { preparedPolicies } from '../prepared-policies.js';
+import { limitAndWindow, preparedPolicies } from '../prepared-policies.js';
 import { stateKeySuffix } from '../state-version.js';
 
-/** What RedisStore declares: the rate algorithms and the penalty (lua/penalty.ts). */
-export const REDIS_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty'] as const);
+/** What RedisStore declares: the rate algorithms, the penalty (lua/penalty.ts) and the concurrency limit (lua/concurrency.ts). */
+export const REDIS_ALGORITHMS: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty', 'concurrency'] as const);
 
 /** A policy set with a penalty, as the penalty script takes it (computed once per policies array). */
 export interface PenaltyPlan {
@@ -16,6 +16,8 @@ export interface PenaltyPlan {
   readonly keySuffixes: readonly string[];
   /** ARGV after the request's: each other policy's code, limit, window; then the penalty's (PENALTY_ARGV). */
   readonly policyArgs: readonly string[];
+  /** A concurrency policy is among the others: the lease id goes last (lua/concurrency.ts reads ARGV[#ARGV]). */
+  readonly leases: boolean;
 }
 
 const plans = new WeakMap<readonly Policy[], PenaltyPlan | null>();
@@ -29,8 +31,7 @@ function planOf(policies: readonly Policy[]): PenaltyPlan | null {
   const penalty = policies[at] as PenaltyPolicy;
   const policyArgs: string[] = [];
   for (const other of others as RedisPolicy[]) {
-    const [limit, window] = 'capacity' in other ? [other.capacity, other.intervalUs] : [other.limit, other.windowUs];
-    policyArgs.push(String(ALGORITHM_CODES[other.algorithm]), String(limit), String(window));
+    policyArgs.push(String(ALGORITHM_CODES[other.algorithm]), ...limitAndWindow(other));
   }
   policyArgs.push(String(penalty.limit), String(penalty.withinUs), String(penaltyMemoryUs(penalty)), penalty.blockForUs.join(','));
   const replyOrder = [...others, penalty];
@@ -39,11 +40,14 @@ function planOf(policies: readonly Policy[]): PenaltyPlan | null {
     positions: replyOrder.map((policy) => policies.indexOf(policy)),
     keySuffixes: replyOrder.map(stateKeySuffix),
     policyArgs,
+    leases: others.some((other) => other.algorithm === 'concurrency'),
   };
 }
 
 /** The penalty plan of `policies`, or undefined when none of them is a penalty. Throws like preparedPolicies. */
 export function penaltyPlan(policies: readonly Policy[]): PenaltyPlan | undefined {
+  // Not an array: no plan here; preparedPolicies refuses it with a typed error (option `policies`).
+  if (!Array.isArray(policies)) return undefined;
   let plan = plans.get(policies);
   if (plan === undefined) {
     plan = planOf(policies);
@@ -53,9 +57,11 @@ export function penaltyPlan(policies: readonly Policy[]): PenaltyPlan | undefine
 }
 
 /** `[numKeys, ...keys, mode, cost, now, ...policyArgs]` for the penalty script (REQUEST_ARGS: mode, cost, now). */
-export function penaltyScriptArgs(plan: PenaltyPlan, base: string, modeArg: string, costArg: string, nowArg: string): string[] {
+export function penaltyScriptArgs(plan: PenaltyPlan, base: string, modeArg: string, costArg: string, nowArg: string, lease?: string): string[] {
   const keys = plan.keySuffixes.map((suffix) => base + suffix);
-  return [String(keys.length), ...keys, modeArg, costArg, nowArg, ...plan.policyArgs];
+  const args = [String(keys.length), ...keys, modeArg, costArg, nowArg, ...plan.policyArgs];
+  if (plan.leases) args.push(lease ?? '');
+  return args;
 }
 
 /** The penalty script's reply as PolicyResults in the caller's policy order. Throws a StoreError on a malformed reply. */

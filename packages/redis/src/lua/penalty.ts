@@ -6,6 +6,7 @@ import { GCRA_LUA } from './gcra.js';
 import { HEADER_LUA, POLICY_ARGS, POLICY_ARGV, REQUEST_ARGS } from './header.js';
 import { LEAKY_BUCKET_LUA } from './leaky-bucket.js';
 import { SLIDING_LOG_LUA } from './sliding-log.js';
+import { CONCURRENCY_LUA } from './concurrency.js';
 import { SLIDING_WINDOW_LUA } from './sliding-window.js';
 import { TOKEN_BUCKET_LUA } from './token-bucket.js';
 
@@ -165,6 +166,7 @@ export const PENALTY_SCRIPT = [
   GCRA_LUA,
   TOKEN_BUCKET_LUA,
   LEAKY_BUCKET_LUA,
+  CONCURRENCY_LUA,
   PENALTY_STATE_LUA,
   PENALTY_DISPATCH,
 ].join('');

@@ -6,6 +6,7 @@ import { HEADER_LUA } from './header.js';
 import { LEAKY_BUCKET_LUA } from './leaky-bucket.js';
 import { FIXED_WINDOW_SINGLE_LUA, LEAKY_BUCKET_SINGLE_LUA, TOKEN_BUCKET_SINGLE_LUA } from './single-policy.js';
 import { SLIDING_LOG_LUA } from './sliding-log.js';
+import { CONCURRENCY_LUA } from './concurrency.js';
 import { SLIDING_WINDOW_LUA } from './sliding-window.js';
 import { TOKEN_BUCKET_LUA } from './token-bucket.js';
 
@@ -24,6 +25,7 @@ export const SINGLE_POLICY_SCRIPTS: Readonly<Record<RedisAlgorithm, string>> = O
   'sliding-log': HEADER_LUA + SLIDING_LOG_LUA + singlePolicyDispatch('sliding-log'),
   'token-bucket': TOKEN_BUCKET_SINGLE_LUA,
   'leaky-bucket': LEAKY_BUCKET_SINGLE_LUA,
+  concurrency: HEADER_LUA + CONCURRENCY_LUA + singlePolicyDispatch('concurrency'),
 });
 
 /**
@@ -39,6 +41,7 @@ export const DECISION_SCRIPT = [
   GCRA_LUA,
   TOKEN_BUCKET_LUA,
   LEAKY_BUCKET_LUA,
+  CONCURRENCY_LUA,
   MULTI_POLICY_DISPATCH,
 ].join('');
 
