@@ -2,6 +2,7 @@ import { breakerStateOf, createLimiter, fixedWindow, sleep, type BreakerEvent } 
 import { RedisStore } from '@sluice/redis';
 import { Redis } from 'ioredis';
 import { startRedisProcess, type RedisProcess } from './harness/redis-process';
+import { waitUntil } from './harness/wait';
 
 // The limiter's circuit breaker against a real redis-server frozen by SIGSTOP (its own server:
 // this test freezes it). Closed, every call waits timeoutMs; open, decisions come back without
@@ -55,5 +56,29 @@ describe('circuit breaker on a frozen Redis', () => {
     expect((await limiter.consume('k')).decidedBy).toBe('store');
     expect(breakerStateOf(store)).toBe('closed');
     expect(transitions).toEqual(['closed>open', 'open>half-open', 'half-open>closed']);
+  }, 30_000);
+  test('calls already sent to a frozen Redis run when it resumes: charged, though the failure policy answered them (docs/resilience.md)', async () => {
+    const prefix = `replay-${process.pid}`;
+    const policies = [fixedWindow({ limit: 100, window: '1m' })];
+    const store = new RedisStore({ client });
+    const limiter = createLimiter({ store, prefix, policies, timeoutMs: 50, onStoreError: 'deny', onWarning: () => {}, breaker: { failureThreshold: 3, cooldownMs: 60_000 } });
+    // Another store object on the same client: its own breaker (off), to read the key afterwards.
+    const reader = createLimiter({ store: new RedisStore({ client }), prefix, policies, breaker: false, blockCache: false });
+    expect(await reader.peek('k')).toMatchObject({ remaining: 100, decidedBy: 'store' });
+    process.kill(server.pid, 'SIGSTOP');
+    let answered;
+    try {
+      answered = await Promise.all(Array.from({ length: 10 }, () => limiter.consume('k')));
+      // Once open, the breaker sends nothing more: these never reach Redis.
+      expect(breakerStateOf(store)).toBe('open');
+      for (let i = 0; i < 5; i++) expect(await limiter.consume('k')).toMatchObject({ degraded: 'breaker-open' });
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    expect(answered).toHaveLength(10);
+    for (const decision of answered) expect(decision).toMatchObject({ allowed: false, decidedBy: 'failure-policy', degraded: 'timeout' });
+    // The 10 calls sent before the breaker opened were in Redis's socket buffer: it runs them on SIGCONT.
+    await waitUntil(async () => (await reader.peek('k')).remaining === 90, 5_000, 'the frozen calls never ran');
+    expect((await reader.peek('k')).remaining).toBe(90);
   }, 30_000);
 });
