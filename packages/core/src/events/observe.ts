@@ -52,8 +52,8 @@ interface Attachment {
  * routes the events of every observed limiter to `sink`. One attachment per `LimiterEvents`
  * object, so a limiter, its siblings and the middlewares built on it are counted once.
  * `storeName(store)` names the store in `breaker` calls (e.g. the name given to observeStore);
- * undefined falls back to the event's constructor name. It is asked at event time: a middleware
- * whose policies depend on the request builds its limiter lazily.
+ * undefined falls back to the event's constructor name. It is asked with the event's store
+ * (`event.instance`) at event time.
  */
 export function observeLimiters(sink: LimiterEventSink, storeName?: (store: Store | undefined) => string | undefined): LimiterObservations {
   const attached = new Map<LimiterEvents, Attachment>();
@@ -64,7 +64,8 @@ export function observeLimiters(sink: LimiterEventSink, storeName?: (store: Stor
     const onBreaker = (event: BreakerEvent): void => {
       if (seenBreakerEvents.has(event)) return;
       seenBreakerEvents.add(event);
-      sink.breaker(event, storeName?.(source.store ?? source.limiter?.store) ?? event.store);
+      // The event's own store first; the source's for an event from a copy of core without `instance`.
+      sink.breaker(event, storeName?.(event.instance ?? source.store ?? source.limiter?.store) ?? event.store);
     };
     const detachers = [
       events.on('decision', (event) => sink.decision(event)),
