@@ -70,7 +70,7 @@ export function buildPlan(policies: readonly Policy[], names: ObjectNames): Poli
     // Checked above: every policy here has a code (the cast keeps core's wider Algorithm type out).
     algorithms: arrayLiteral(sorted.map((p) => ALGORITHM_CODES[p.algorithm as keyof typeof ALGORITHM_CODES])),
     limits: arrayLiteral(sorted.map((p) => p.limit)),
-    spans: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowUs : 'intervalUs' in p ? p.intervalUs : 0))),
+    spans: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowUs : 'intervalUs' in p ? p.intervalUs : 'leaseUs' in p ? p.leaseUs : 0))),
     windowMs: arrayLiteral(sorted.map((p) => ('windowUs' in p ? p.windowMs : 0))),
     results(figures) {
       const results: PolicyResult[] = new Array(order.length);

@@ -35,8 +35,8 @@ const MAX_COST = Number.MAX_SAFE_INTEGER;
  * is given.
  */
 export class PostgresStore implements Store {
-  /** The rate algorithms and the penalty (sql/penalty-function.ts). */
-  readonly algorithms: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty'] as const);
+  /** The rate algorithms, the penalty (sql/penalty-function.ts) and the concurrency limit (leases, sql/decide-function.ts). */
+  readonly algorithms: readonly Algorithm[] = Object.freeze([...ALGORITHMS, 'penalty', 'concurrency'] as const);
   /** The pg Pool it queries: yours (`pool`, never ended by the store) or its own (`connectionString`, ended on close()). */
   readonly pool: Pool;
   /** The quoted, schema-qualified names of its table, functions and index. */
@@ -71,7 +71,7 @@ export class PostgresStore implements Store {
     }
     this.decideText =
       `SELECT ${this.names.qualifiedDecide}` +
-      '($1::text, $2::text[], $3::smallint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint, $8::smallint, $9::bigint)';
+      '($1::text, $2::text[], $3::smallint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint, $8::smallint, $9::bigint, $10::text)';
     this.named = resolved.preparedStatements;
     this.decideName = statementName(this.decideText);
     if (resolved.autoMigrate) {
@@ -110,7 +110,7 @@ export class PostgresStore implements Store {
     const plan = this.planFor(request.policies);
     let mode = MODE_CODES[request.mode];
     // Bad input is the caller's bug, never an outage to fail open on (the limiter checks it first).
-    if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek' or 'refund'");
+    if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek', 'refund', 'release' or 'renew'");
     const cost = Math.min(request.cost, MAX_COST);
     const upsert = plan.upsert;
     // The upsert records a denial as a negative time, so it takes times from the epoch on.
@@ -133,6 +133,7 @@ export class PostgresStore implements Store {
         cost,
         mode,
         request.nowMs === undefined ? null : msToMicros(request.nowMs),
+        request.lease ?? null,
       ],
     };
     let figures: number[];

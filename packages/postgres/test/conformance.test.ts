@@ -25,7 +25,7 @@ runStoreConformance({
   roundTrips: () => counted.queries(),
   sharedState: true,
   randomRuns: 200,
-  algorithms: [...ALGORITHMS, 'penalty'],
+  algorithms: [...ALGORITHMS, 'penalty', 'concurrency'],
   describe,
   test,
   beforeAll,

@@ -35,7 +35,7 @@ runStoreConformance({
   roundTrips: () => counted.queries(),
   sharedState: true,
   randomRuns: 25,
-  algorithms: [...ALGORITHMS, 'penalty'],
+  algorithms: [...ALGORITHMS, 'penalty', 'concurrency'],
   describe,
   test,
   beforeAll,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixedWindow, StoreError } from '@sluice/core';
+import { concurrency, fixedWindow, StoreError } from '@sluice/core';
 import pg from 'pg';
 import { migrationSql, PostgresStore } from '../src';
 import { FILLFACTOR, MIGRATIONS } from '../src/sql/migrations';
@@ -76,10 +76,10 @@ test('migrate() is versioned and idempotent, also when many run at once', async 
   const name = schema();
   const stores = Array.from({ length: 5 }, () => store({ schema: name, table: 'limits' }));
   const applied = await Promise.all(stores.map((s) => s.migrate()));
-  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4]]);
+  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4, 5]]);
   expect(await stores[0]!.migrate()).toEqual([]);
   const versions = await pool.query(`SELECT version FROM "${name}"."limits_migrations"`);
-  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
   expect((await relation(`"${name}"."limits"`))?.relpersistence).toBe('p');
   // Version 3 leaves room on each page for HOT updates.
   const options = await pool.query('SELECT reloptions FROM pg_class WHERE oid = to_regclass($1)', [`"${name}"."limits"`]);
@@ -121,10 +121,32 @@ test('a database at version 1 is upgraded to the latest in place: state rows kep
     key + ':' + policies[0]!.id,
   ]);
   const s = store({ schema: name });
-  expect(await s.migrate()).toEqual([2, 3, 4]);
+  expect(await s.migrate()).toEqual([2, 3, 4, 5]);
   const [single] = await s.consume({ key, policies, cost: 1, mode: 'consume', nowMs: 2_000 });
   expect(single).toMatchObject({ allowed: true, remaining: 0 });
   const two = [...policies, fixedWindow({ limit: 5, window: '1h' })];
   const results = await s.consume({ key, policies: two, cost: 1, mode: 'consume', nowMs: 2_000 });
   expect(results.map((r) => r.allowed)).toEqual([false, true]);
+});
+
+test('version 5 drops the nine-parameter decision function of an earlier build, and leases work after the upgrade', async () => {
+  const name = schema();
+  const names = objectNames(name, 'sluice_state');
+  await pool.query(`CREATE SCHEMA "${name}"`);
+  for (const migration of MIGRATIONS.slice(0, 4)) await pool.query(migration.sql({ names, unlogged: false }));
+  // What versions 2 to 4 of an earlier build installed: the decision function without p_lease.
+  await pool.query(`DROP FUNCTION ${names.qualifiedDecide}(text, text[], smallint[], bigint[], bigint[], bigint[], bigint, smallint, bigint, text)`);
+  await pool.query(
+    `CREATE FUNCTION ${names.qualifiedDecide}(text, text[], smallint[], bigint[], bigint[], bigint[], bigint, smallint, bigint)
+     RETURNS float8[] LANGUAGE sql AS 'SELECT ARRAY[]::float8[]'`,
+  );
+  const s = store({ schema: name });
+  expect(await s.migrate()).toEqual([5]);
+  const arities = await pool.query('SELECT pronargs FROM pg_proc WHERE oid::regprocedure::text LIKE $1 ORDER BY pronargs', [`%${name}%decide(%`]);
+  expect(arities.rows).toEqual([{ pronargs: 10 }]);
+  const inflight = [concurrency({ limit: 1, leaseMs: '1m' })];
+  const [taken] = await s.consume({ key: 'lease:{a}', policies: inflight, cost: 1, mode: 'consume', nowMs: 1_000, lease: 'x' });
+  expect(taken).toMatchObject({ allowed: true, remaining: 0 });
+  const [released] = await s.consume({ key: 'lease:{a}', policies: inflight, cost: 1, mode: 'release', nowMs: 1_000, lease: 'x' });
+  expect(released).toMatchObject({ allowed: true, remaining: 1 });
 });

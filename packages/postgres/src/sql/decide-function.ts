@@ -33,7 +33,8 @@ export function decideFunctionSql(names: ObjectNames): string {
   p_window_ms bigint[],      -- window length in ms (sliding-window weights); 0 for buckets
   p_cost bigint,
   p_mode smallint,           -- MODE_CODES (constants below)
-  p_now bigint               -- us since the epoch; NULL: the database clock
+  p_now bigint,              -- us since the epoch; NULL: the database clock
+  p_lease text DEFAULT NULL  -- the request's lease id (concurrency policies); NULL: none
 ) RETURNS float8[]
 LANGUAGE plpgsql VOLATILE
 AS $decide$
@@ -43,9 +44,12 @@ DECLARE
   SLIDING_LOG CONSTANT smallint := ${ALGORITHM_CODES['sliding-log']};
   TOKEN_BUCKET CONSTANT smallint := ${ALGORITHM_CODES['token-bucket']};
   LEAKY_BUCKET CONSTANT smallint := ${ALGORITHM_CODES['leaky-bucket']};
+  CONCURRENCY CONSTANT smallint := ${ALGORITHM_CODES.concurrency};
   MODE_CONSUME CONSTANT smallint := ${MODE_CODES.consume};
   MODE_PEEK CONSTANT smallint := ${MODE_CODES.peek};
   MODE_REFUND CONSTANT smallint := ${MODE_CODES.refund};
+  MODE_RELEASE CONSTANT smallint := ${MODE_CODES.release};
+  MODE_RENEW CONSTANT smallint := ${MODE_CODES.renew};
   NEVER CONSTANT bigint := ${NEVER};
   RESULT_FIELDS CONSTANT int := ${RESULT_FIELDS};
   v_count int := cardinality(p_ids);
@@ -103,6 +107,15 @@ DECLARE
   v_base bigint;
   v_tat bigint;
   v_x bigint;
+  -- the concurrency limit (leases)
+  v_mode smallint;                -- p_mode, or MODE_PEEK for a rate policy under a lease operation
+  v_lease_ids text[];
+  v_own bigint;
+  v_latest bigint;
+  v_held bigint;
+  v_skip boolean;
+  v_drop_own boolean;
+  v_renew_own boolean;
 BEGIN
   FOR i IN 1..v_count LOOP
     v_keys[i] := p_base || ':' || p_ids[i];
@@ -163,6 +176,9 @@ BEGIN
     v_previous := NULL;
     v_stamps := NULL;
     v_expires := NULL;
+    v_lease_ids := NULL;
+    -- A lease operation (release, renew) is a peek for the rate policies: it never charges them.
+    v_mode := CASE WHEN p_mode IN (MODE_RELEASE, MODE_RENEW) AND v_algorithm <> CONCURRENCY THEN MODE_PEEK ELSE p_mode END;
 
     IF v_algorithm = FIXED_WINDOW THEN
       -- fixed window: the window starts with the first request after the last one ended
@@ -171,7 +187,7 @@ BEGIN
       v_used := CASE WHEN v_live THEN v_row.units ELSE 0 END;
       v_peek_remaining := v_limit - v_used;
       v_peek_reset := CASE WHEN v_used = 0 THEN 0 ELSE v_start + v_span - v_now END;
-      IF p_mode = MODE_REFUND THEN
+      IF v_mode = MODE_REFUND THEN
         v_used := greatest(0, v_used - v_cost);
         v_allowed := true;
         v_remaining := v_limit - v_used;
@@ -179,7 +195,7 @@ BEGIN
         v_keep := v_live;
       ELSE
         v_allowed := v_cost <= v_limit - v_used;
-        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
+        IF v_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
           v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN NEVER ELSE v_start + v_span - v_now END;
@@ -214,11 +230,11 @@ BEGIN
       v_peek_remaining := CASE WHEN v_free <= 0 THEN 0 ELSE v_free / v_window_ms END;
       v_peek_reset := CASE WHEN v_current > 0 THEN v_start + 2 * v_span - v_now
                            WHEN v_previous > 0 THEN v_start + v_span - v_now ELSE 0 END;
-      IF p_mode <> MODE_REFUND THEN
+      IF v_mode <> MODE_REFUND THEN
         v_allowed := CASE WHEN v_cost > v_limit THEN false
                           ELSE v_previous * v_weight + (v_current + v_cost) * v_window_ms <= v_limit * v_window_ms END;
       END IF;
-      IF p_mode = MODE_PEEK OR (p_mode = MODE_CONSUME AND NOT v_allowed) THEN
+      IF v_mode = MODE_PEEK OR (v_mode = MODE_CONSUME AND NOT v_allowed) THEN
         v_remaining := v_peek_remaining;
         v_reset := v_peek_reset;
         IF v_allowed THEN
@@ -238,7 +254,7 @@ BEGIN
           END IF;
         END IF;
       ELSE
-        IF p_mode = MODE_REFUND THEN
+        IF v_mode = MODE_REFUND THEN
           v_used := least(v_current, v_cost);
           v_current := v_current - v_used;
           v_previous := greatest(0, v_previous - (v_cost - v_used));
@@ -272,7 +288,7 @@ BEGIN
       v_newest := CASE WHEN v_used > 0 THEN v_log[v_length] ELSE v_now END;
       v_peek_remaining := v_limit - v_used;
       v_peek_reset := CASE WHEN v_used = 0 THEN 0 ELSE v_newest + v_span - v_now END;
-      IF p_mode = MODE_REFUND THEN
+      IF v_mode = MODE_REFUND THEN
         v_dropped := least(v_cost, v_used);
         v_allowed := true;
         v_remaining := v_limit - (v_used - v_dropped);
@@ -286,7 +302,7 @@ BEGIN
         END IF;
       ELSE
         v_allowed := v_cost <= v_limit - v_used;
-        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
+        IF v_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
           -- free the oldest (used + cost - limit) units: the last of them expires at its stamp + window
@@ -302,6 +318,93 @@ BEGIN
         END IF;
       END IF;
 
+    ELSIF v_algorithm = CONCURRENCY THEN
+      -- leases: one (lease_ids[k], stamps[k]) per unit of a lease, stamps[k] its expiry in us;
+      -- a unit is held while now < its expiry. p_lease: the request's lease id.
+      v_lease_ids := CASE WHEN v_has THEN coalesce(v_row.lease_ids, '{}') ELSE '{}' END;
+      v_log := CASE WHEN v_has THEN coalesce(v_row.stamps, '{}') ELSE '{}' END;
+      SELECT count(*) FILTER (WHERE u.e > v_now),
+             count(*) FILTER (WHERE u.e > v_now AND u.id IS NOT DISTINCT FROM p_lease),
+             coalesce(max(u.e) FILTER (WHERE u.e > v_now), v_now),
+             coalesce(max(u.e) FILTER (WHERE u.e > v_now AND u.id IS DISTINCT FROM p_lease), v_now)
+        INTO v_used, v_own, v_newest, v_latest
+        FROM unnest(v_lease_ids, v_log) AS u(id, e);
+      v_peek_remaining := greatest(0, v_limit - v_used);
+      v_peek_reset := v_newest - v_now;
+      v_drop_own := false;
+      v_renew_own := false;
+      v_held := -1;  -- >= 0: a denial, whose worst-case retry counts this many units
+      IF v_mode = MODE_PEEK THEN
+        -- as a consume with this lease id would be decided (its own live lease does not count)
+        v_allowed := v_cost <= v_limit - (v_used - v_own);
+        v_remaining := v_peek_remaining;
+        v_reset := v_peek_reset;
+        IF NOT v_allowed THEN v_held := v_used - v_own; v_skip := true; END IF;
+      ELSIF v_mode = MODE_REFUND THEN
+        v_allowed := true;
+        v_remaining := v_peek_remaining;
+        v_reset := v_peek_reset;
+      ELSIF v_mode = MODE_RELEASE THEN
+        v_allowed := true;
+        v_remaining := greatest(0, v_limit - (v_used - v_own));
+        v_reset := v_latest - v_now;
+        v_drop_own := true;
+      ELSIF v_mode = MODE_RENEW THEN
+        IF v_own = 0 THEN
+          -- a lease no longer held is not taken again
+          v_allowed := false;
+          v_remaining := v_peek_remaining;
+          v_reset := v_peek_reset;
+          v_held := v_used;
+          v_skip := false;
+        ELSE
+          v_allowed := true;
+          v_remaining := v_peek_remaining;
+          v_reset := greatest(v_latest, v_now + v_span) - v_now;
+          v_renew_own := true;
+        END IF;
+      ELSE
+        -- consume: a live lease with this id does not count (it is replaced)
+        v_allowed := v_cost <= v_limit - (v_used - v_own);
+        IF v_allowed THEN
+          v_remaining := greatest(0, v_limit - (v_used - v_own + v_cost));
+          v_reset := greatest(v_latest, v_now + v_span) - v_now;
+          v_drop_own := true;
+        ELSE
+          v_remaining := v_peek_remaining;
+          v_reset := v_peek_reset;
+          v_held := v_used - v_own;
+          v_skip := true;
+        END IF;
+      END IF;
+      IF v_held >= 0 THEN
+        -- the worst case: when enough units expire, in expiry order
+        IF v_cost > v_limit THEN
+          v_retry := NEVER;
+        ELSIF v_held + v_cost <= v_limit THEN
+          v_retry := 0;
+        ELSE
+          SELECT u.e - v_now INTO v_retry
+            FROM unnest(v_lease_ids, v_log) AS u(id, e)
+           WHERE u.e > v_now AND (NOT v_skip OR u.id IS DISTINCT FROM p_lease)
+           ORDER BY u.e OFFSET v_held + v_cost - v_limit - 1 LIMIT 1;
+        END IF;
+      END IF;
+      IF v_mode <> MODE_PEEK AND v_allowed OR v_mode = MODE_RENEW THEN
+        -- the next state: the live units (less this lease's when dropped), in order
+        SELECT coalesce(array_agg(u.id ORDER BY u.k), '{}'),
+               coalesce(array_agg(CASE WHEN v_renew_own AND u.id = p_lease THEN v_now + v_span ELSE u.e END ORDER BY u.k), '{}')
+          INTO v_lease_ids, v_stamps
+          FROM unnest(v_lease_ids, v_log) WITH ORDINALITY AS u(id, e, k)
+         WHERE u.e > v_now AND NOT (v_drop_own AND u.id IS NOT DISTINCT FROM p_lease);
+        IF v_mode = MODE_CONSUME THEN
+          v_lease_ids := v_lease_ids || array_fill(p_lease, ARRAY[v_cost::int]);
+          v_stamps := v_stamps || array_fill(v_now + v_span, ARRAY[v_cost::int]);
+        END IF;
+        v_keep := cardinality(v_lease_ids) > 0;
+        v_expires := (SELECT coalesce(max(x), v_now) FROM unnest(v_stamps) AS x);
+      END IF;
+
     ELSE  -- TOKEN_BUCKET, LEAKY_BUCKET
       -- token and leaky bucket (GCRA): the state is the theoretical arrival time (tat)
       v_full := v_limit * v_span;
@@ -309,7 +412,7 @@ BEGIN
       v_x := v_full - (v_base - v_now);
       v_peek_remaining := GREATEST(0, (v_x - (((v_x % v_span) + v_span) % v_span)) / v_span);  -- floor division, >= 0 even if the clock stepped back
       v_peek_reset := v_base - v_now;
-      IF p_mode = MODE_REFUND THEN
+      IF v_mode = MODE_REFUND THEN
         -- tat = max(now, base - cost * interval), without overflowing on a huge cost
         v_tat := CASE WHEN v_cost > (v_base - v_now) / v_span THEN v_now ELSE v_base - v_cost * v_span END;
         v_x := v_full - (v_tat - v_now);
@@ -319,7 +422,7 @@ BEGIN
         v_keep := v_tat > v_now;
       ELSE
         v_allowed := CASE WHEN v_cost > v_limit THEN false ELSE v_base + v_cost * v_span - v_now <= v_full END;
-        IF p_mode = MODE_PEEK OR NOT v_allowed THEN
+        IF v_mode = MODE_PEEK OR NOT v_allowed THEN
           v_remaining := v_peek_remaining;
           v_reset := v_peek_reset;
           v_retry := CASE WHEN v_allowed THEN 0 WHEN v_cost > v_limit THEN NEVER
@@ -347,18 +450,23 @@ BEGIN
     -- updates of a busy key leave the indexed column alone (a HOT update: no new index entries).
     v_expires := ${expiryFromAny('v_expires')};
     -- decided_us (last) is the upsert's bookkeeping (sql/upsert.ts): the UPDATE below leaves it alone.
-    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires, NULL)::${table};
+    v_nexts[i] := ROW(CASE WHEN v_keep THEN v_keys[i] END, v_time, v_units, v_previous, v_stamps, v_expires, NULL, v_lease_ids)::${table};
   END LOOP;
 
-  IF p_mode = MODE_REFUND OR (p_mode = MODE_CONSUME AND v_all_allowed) THEN
+  IF p_mode IN (MODE_REFUND, MODE_RELEASE, MODE_RENEW) OR (p_mode = MODE_CONSUME AND v_all_allowed) THEN
     FOR i IN 1..v_count LOOP
       v_row := v_nexts[i];
-      IF v_row.key IS NULL THEN
+      IF p_mode IN (MODE_RELEASE, MODE_RENEW) AND p_algorithms[i] <> CONCURRENCY THEN
+        -- a rate policy under a lease operation keeps its state (only a placeholder goes)
+        IF v_fresh[i] THEN
+          DELETE FROM ${table} t WHERE t.key = v_keys[i];
+        END IF;
+      ELSIF v_row.key IS NULL THEN
         DELETE FROM ${table} t WHERE t.key = v_keys[i];
       ELSE
         UPDATE ${table} t
            SET time_us = v_row.time_us, units = v_row.units, previous_units = v_row.previous_units,
-               stamps = v_row.stamps, expires_at = v_row.expires_at
+               stamps = v_row.stamps, expires_at = v_row.expires_at, lease_ids = v_row.lease_ids
          WHERE t.key = v_keys[i];
       END IF;
     END LOOP;

@@ -105,6 +105,25 @@ INSERT INTO ${names.qualifiedMigrations} (version) VALUES (4) ON CONFLICT (versi
 `;
 }
 
+/**
+ * Version 5: the concurrency limit. A `lease_ids` column (one lease id per held unit, beside
+ * `stamps`, each unit's expiry in µs), and the decision function with the request's lease id as
+ * a tenth parameter (default NULL, so nine-argument calls still resolve to it); the
+ * nine-parameter function of earlier versions is dropped first.
+ */
+function leasesSql({ names }: MigrationSettings): string {
+  return `-- Sluice PostgresStore, version 5 (IF NOT EXISTS, IF EXISTS, CREATE OR REPLACE: safe to run again).
+
+ALTER TABLE ${names.qualifiedTable} ADD COLUMN IF NOT EXISTS lease_ids text[];
+
+DROP FUNCTION IF EXISTS ${names.qualifiedDecide}(text, text[], smallint[], bigint[], bigint[], bigint[], bigint, smallint, bigint);
+
+${decideFunctionSql(names)}
+
+INSERT INTO ${names.qualifiedMigrations} (version) VALUES (5) ON CONFLICT (version) DO NOTHING;
+`;
+}
+
 /** Percent of each heap page new rows may fill; the rest is room for HOT updates in place. */
 export const FILLFACTOR = 90;
 
@@ -113,6 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, sql: functionsSql },
   { version: 3, sql: fasterSql },
   { version: 4, sql: penaltySql },
+  { version: 5, sql: leasesSql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
