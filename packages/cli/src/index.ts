@@ -9,7 +9,7 @@ export { parseSimulateArgs, type SimulateArgs } from './cli/args.js';
 export { UsageError, isUsageError } from './errors.js';
 export { parseCall, type CallSpec } from './spec.js';
 export { parsePolicy, POLICY_NAMES, type PolicySpec } from './policies.js';
-export { parsePattern, parsePatternFile, buildPattern, PATTERN_NAMES } from './traffic/pattern-spec.js';
+export { parsePattern, parsePatternFile, buildPattern, buildPatterns, PATTERN_NAMES } from './traffic/pattern-spec.js';
 export {
   steady,
   burst,
@@ -22,12 +22,12 @@ export {
   type RampOptions,
   type ZipfOptions,
 } from './traffic/patterns.js';
-export { parseLog } from './traffic/log.js';
+export { parseLog, readLog } from './traffic/log.js';
 export { mergeSegments } from './traffic/merge.js';
 export { seededRandom, zipfSampler } from './traffic/random.js';
 export { MAX_REQUESTS, type Traffic, type Segment } from './traffic/types.js';
 export { simulatePolicy, DENIED, ADMITTED, SHAPED, type Outcome } from './simulate/run.js';
-export { simulate, type SimulationReport, type PolicyReport, type Series, type ReportOptions } from './simulate/report.js';
+export { simulate, MAX_BUCKETS, type SimulationReport, type PolicyReport, type Series, type ReportOptions } from './simulate/report.js';
 export { worstWindowSorted, worstWindowPerKey, type WorstWindow } from './simulate/worst-window.js';
 export { percentile, jainIndex, niceBucketMs } from './simulate/stats.js';
 export { chartSpec } from './output/chart.js';

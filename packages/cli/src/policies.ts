@@ -34,6 +34,17 @@ function optionsOf(spec: CallSpec): Record<string, unknown> {
 }
 
 /**
+ * Core names the value it got; a number read from the text may print differently from what the
+ * user typed (`9007199254740993` reads as 9007199254740992), so the message echoes the text.
+ */
+function echoUserText(message: string, error: unknown, spec: CallSpec): string {
+  const { option, value } = (error ?? {}) as { option?: unknown; value?: unknown };
+  const written = typeof option === 'string' ? spec.params.get(option) : undefined;
+  if (written === undefined || typeof value !== 'number' || String(value) === written) return message;
+  return message.replace(`got ${String(value)}.`, `got ${written}.`);
+}
+
+/**
  * Parses one `--policy` value, e.g. `fixedWindow(limit=10,window=1s)` or
  * `tokenBucket(capacity=20,refillPerSecond=5)`, and builds it with `@sluice/core`'s
  * constructor, which validates it. Throws UsageError naming `--policy` (with core's reason).
@@ -49,7 +60,7 @@ export function parsePolicy(text: string, flag = '--policy'): PolicySpec {
   try {
     policy = entry.build(optionsOf(spec));
   } catch (error) {
-    throw new UsageError(flag, `${text.trim()}: ${messageOf(error)}`, ErrorCodes.INVALID_OPTION, { cause: error });
+    throw new UsageError(flag, `${text.trim()}: ${echoUserText(messageOf(error), error, spec)}`, ErrorCodes.INVALID_OPTION, { cause: error });
   }
   return { policy, label: text.replace(/\s+/g, '') };
 }

@@ -1,4 +1,4 @@
-import { parseDuration } from '@sluice/core';
+import { MAX_WINDOW_MS, parseDuration } from '@sluice/core';
 import { UsageError } from './errors.js';
 import type { CallSpec } from './spec.js';
 
@@ -46,7 +46,7 @@ export function parseDurationText(text: string, flag: string, allowZero = false)
   } catch {
     throw new UsageError(
       flag,
-      `expected a duration in whole milliseconds such as 250, 250ms, 1.5s, 1m, 1h${allowZero ? ' (or 0)' : ''}, got ${JSON.stringify(text)}`,
+      `expected a duration in whole milliseconds from ${allowZero ? '0' : '1'} to ${MAX_WINDOW_MS} (366d), such as 250, 250ms, 1.5s, 1m, 1h, 1d, got ${JSON.stringify(text)}`,
     );
   }
 }

@@ -63,6 +63,27 @@ test('a bad flag exits 2 with a message naming it', () => {
   expect(result.stderr).toMatch(/^sluice: --bucket: expected a duration/);
 });
 
+test('--json | head -2: the closed pipe ends the run quietly (no EPIPE stack trace), exit 0', () => {
+  // About 50,000 lines of JSON: far more than a pipe buffer, so writes fail once head has left.
+  const command = `"${process.execPath}" "${bin}" simulate --pattern 'steady(rate=100,duration=100s)' --policy 'fixedWindow(limit=10,window=1s)' --bucket 10ms --json 2>err.txt | head -2; echo "status=\${PIPESTATUS[0]:-?}" >&2`;
+  const result = spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  expect(result.stdout).toBe('{\n  "requests": 10000,\n');
+  expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+  expect(result.stderr).toBe('status=0\n');
+});
+
+test('--log - reads the log from stdin', () => {
+  const result = spawnSync(process.execPath, [bin, 'simulate', '--log', '-', '--policy', 'fixedWindow(limit=1,window=1s)', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    input: 'timestamp,key\n1796040000 alice\n1796040000.5 alice\n1796040001 alice\n',
+    timeout: 60_000,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout).policies[0]).toMatchObject({ offered: 3, admitted: 2, denied: 1 });
+});
+
 test('without a build the bin says how to build, exit 1', () => {
   const copy = join(dir, 'unbuilt', 'bin');
   mkdirSync(copy, { recursive: true });

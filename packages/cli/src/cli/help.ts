@@ -27,11 +27,11 @@ Traffic (one source; several --pattern are merged):
                          ramp(from=0,to=100,duration=10s,start=0,clients=1)
                          zipf(rate=1000,duration=10s,clients=1000,s=1.1,seed=1,start=0)
   --pattern-file FILE    JSON: [{"pattern":"steady","rate":20,"duration":"10s"}, ...]
-  --log FILE             one request per line: '<timestamp> <key>' (epoch s or ms, or ISO 8601),
+  --log FILE             one request per line ('-': stdin): '<timestamp> <key>' (epoch s or ms, or ISO 8601),
                          or a common/combined access log (key = client address)
 
 Measuring:
-  --bucket DURATION      time bucket of the chart and series (default: about 60 buckets)
+  --bucket DURATION      time bucket of the chart and series (default: about 60 buckets; at most 10000)
   --window DURATION      length of the worst-window measure (default: the policy's window; 1s for buckets)
 
 Output (the table goes to stdout unless --json):

@@ -1,5 +1,5 @@
 import type { PolicyReport, SimulationReport } from '../simulate/report.js';
-import { windowText } from './format.js';
+import { allowanceText, windowText } from './format.js';
 
 /** Series drawn, in legend and stacking order, with their colours. */
 const SERIES = [
@@ -46,16 +46,18 @@ function row(p: PolicyReport, report: SimulationReport): { layer: unknown[] } & 
   // Two short lines: vega sizes the chart by estimated text widths, and one long line widens it.
   const subtitle = [
     `offered ${p.offered} · admitted ${p.admitted} · denied ${p.denied}` + (p.shaped > 0 ? ` · shaped ${p.shaped}` : ''),
-    (w.startMs === null ? 'nothing admitted' : `busiest ${windowText(w.windowMs)} (shaded): ${w.count} admitted, limit ${w.limit}`) +
+    (w.startMs === null ? 'nothing admitted' : `busiest ${windowText(w.windowMs)} (shaded): ${w.count} admitted, ${allowanceText(p)}`) +
       (p.delayMs !== null ? ` · shaping delay p50 ${p.delayMs.p50} ms, max ${p.delayMs.max} ms` : ''),
   ];
-  const countY = { field: 'count', type: 'quantitative', title: `per ${windowText(report.bucketMs)}` };
+  // Counts are whole requests: integer ticks only.
+  const countY = { field: 'count', type: 'quantitative', title: `per ${windowText(report.bucketMs)}`, axis: { tickMinStep: 1, format: 'd' } };
   const x = { field: 't0', type: 'quantitative', title: 'time (s)', scale: { nice: false }, axis: { format: '~g', grid: false, tickCount: 12 } };
   const layers: Record<string, unknown>[] = [];
-  if (w.startMs !== null) {
-    const span = [{ x0: w.startMs / 1000, x1: (w.startMs + w.windowMs) / 1000 }];
-    layers.push({ data: { values: span }, mark: { type: 'rect', color: '#f5d76e', opacity: 0.35 }, encoding: { x: { field: 'x0', type: 'quantitative' }, x2: { field: 'x1' } } });
-  }
+  const busiest =
+    w.startMs === null
+      ? undefined
+      : { data: { values: [{ x0: w.startMs / 1000, x1: (w.startMs + w.windowMs) / 1000 }] }, encoding: { x: { field: 'x0', type: 'quantitative' }, x2: { field: 'x1' } } };
+  if (busiest !== undefined) layers.push({ ...busiest, mark: { type: 'rect', color: '#f5d76e', opacity: 0.35 } });
   layers.push({
     data: { values: bars(p, bucketS) },
     mark: { type: 'bar', binSpacing: 0 },
@@ -80,6 +82,11 @@ function row(p: PolicyReport, report: SimulationReport): { layer: unknown[] } & 
       mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2.5 },
       encoding: { x, y: countY, color: { field: 'series', type: 'nominal' } },
     });
+  }
+  if (busiest !== undefined) {
+    // An outline over the bars: the fill behind them disappears when the bars fill the plot, and a
+    // fill in front would tint them (red under yellow reads as the orange of shaped requests).
+    layers.push({ ...busiest, mark: { type: 'rect', fill: null, stroke: '#b8860b', strokeWidth: 2, strokeDash: [5, 3] } });
   }
   return {
     title: { text: p.policy, subtitle, anchor: 'start', fontSize: 13, subtitleFontSize: 11 },

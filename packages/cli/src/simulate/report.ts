@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.js';
+import { windowText } from '../output/format.js';
 import type { PolicySpec } from '../policies.js';
 import type { Traffic } from '../traffic/types.js';
 import { ADMITTED, DENIED, type Outcome, SHAPED, simulatePolicy } from './run.js';
@@ -41,8 +43,14 @@ export interface PolicyReport {
     windowMs: number;
     /** The most requests one key got admitted in any such window. */
     count: number;
-    /** The policy's limit (a bucket's capacity), to compare `count` with. */
+    /** The policy's limit (a bucket's capacity). */
     limit: number;
+    /**
+     * What the policy lets one key through in such a window, to compare `count` with: a window
+     * policy's limit (a fixed window can reach up to twice it across an edge); for a bucket its
+     * capacity plus its rate × the window (a full bucket, then the refill or leak).
+     */
+    allowed: number;
     /** The key that got them; null when nothing was admitted. */
     key: string | null;
     /** Where that window starts, ms from the traffic's start; null when nothing was admitted. */
@@ -93,6 +101,9 @@ export interface SimulationReport {
   policies: PolicyReport[];
 }
 
+/** Most time buckets over the traffic (`--bucket`): the series and the chart stay small. */
+export const MAX_BUCKETS = 10_000;
+
 /** Options of `simulate`. */
 export interface ReportOptions {
   /** Width of a time bucket (ms); default a round width giving about 60 buckets. */
@@ -101,11 +112,21 @@ export interface ReportOptions {
   windowMs?: number;
 }
 
-/** Simulates every policy separately against `traffic` and measures what each admitted. */
+/**
+ * Simulates every policy separately against `traffic` and measures what each admitted. Throws
+ * UsageError naming `--bucket` when `bucketMs` would cut the traffic into more than MAX_BUCKETS.
+ */
 export function simulate(traffic: Traffic, policies: readonly PolicySpec[], options: ReportOptions = {}): SimulationReport {
   const started = performance.now();
   const durationMs = traffic.durationUs / 1000;
   const bucketMs = options.bucketMs ?? niceBucketMs(durationMs);
+  const buckets = Math.ceil(durationMs / bucketMs);
+  if (buckets > MAX_BUCKETS) {
+    throw new UsageError(
+      '--bucket',
+      `${windowText(bucketMs)} makes ${buckets} buckets over ${windowText(Math.ceil(durationMs))}; at most ${MAX_BUCKETS}: use --bucket ${windowText(Math.ceil(durationMs / MAX_BUCKETS))} or more`,
+    );
+  }
   const offeredPerKey = new Float64Array(traffic.keys.length);
   for (let i = 0; i < traffic.keyIds.length; i++) offeredPerKey[traffic.keyIds[i]!]!++;
   const top = topClients(offeredPerKey);
@@ -160,8 +181,11 @@ function measure(traffic: Traffic, spec: PolicySpec, outcome: Outcome, context: 
     admittedPerKey[keyIds[i]!]!++;
     if (status[i] === SHAPED) delays[s++] = delayMs[i]!;
   }
-  const lastUs = Math.max(traffic.durationUs, admitted > 0 ? maxOf(releasedUs) : 0);
-  const buckets = Math.max(1, Math.ceil(lastUs / bucketUs + 1e-9));
+  // The traffic's span [0, durationUs) in whole buckets, then as many more as the last release
+  // needs (shaped requests may leave after the traffic ends), at most MAX_BUCKETS more: the last holds the rest.
+  const trafficBuckets = Math.max(1, Math.ceil(traffic.durationUs / bucketUs));
+  const lastReleaseBucket = admitted > 0 ? Math.floor(maxOf(releasedUs) / bucketUs) + 1 : 0;
+  const buckets = Math.max(trafficBuckets, Math.min(lastReleaseBucket, trafficBuckets + MAX_BUCKETS));
   const series: Series = { offered: zeros(buckets), admitted: zeros(buckets), shaped: zeros(buckets), denied: zeros(buckets), released: zeros(buckets) };
   const at = (us: number) => Math.min(buckets - 1, Math.floor(us / bucketUs));
   for (let i = 0; i < n; i++) {
@@ -195,6 +219,7 @@ function measure(traffic: Traffic, spec: PolicySpec, outcome: Outcome, context: 
       windowMs,
       count: worst.count,
       limit: policy.limit,
+      allowed: allowedIn(policy, windowMs),
       key: worst.keyId >= 0 ? keys[worst.keyId]! : null,
       startMs: worst.keyId >= 0 ? worst.startUs / 1000 : null,
     },
@@ -206,6 +231,12 @@ function measure(traffic: Traffic, spec: PolicySpec, outcome: Outcome, context: 
     },
     series,
   };
+}
+
+/** See PolicyReport.worstWindow.allowed. */
+function allowedIn(policy: PolicySpec['policy'], windowMs: number): number {
+  if (policy.algorithm !== 'token-bucket' && policy.algorithm !== 'leaky-bucket') return policy.limit;
+  return policy.capacity + Math.floor((policy.ratePerSecond * windowMs) / 1000 + 1e-9);
 }
 
 function zeros(length: number): number[] {

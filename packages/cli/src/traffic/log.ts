@@ -1,4 +1,7 @@
-import { UsageError } from '../errors.js';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { MAX_NOW_MS } from '@sluice/core';
+import { isUsageError, messageOf, UsageError } from '../errors.js';
 import { MAX_REQUESTS, type Traffic } from './types.js';
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
@@ -48,33 +51,80 @@ function parseLine(line: string): Entry | undefined {
   return us === undefined || us < 0 ? undefined : { us, key: simple[2]! };
 }
 
+/** Turns log lines into requests; a bad line is a UsageError naming `flag` and its number. */
+class LogReader {
+  readonly entries: Entry[] = [];
+  private lineNo = 0;
+  private sawContent = false;
+
+  constructor(private readonly flag: string) {}
+
+  line(raw: string): void {
+    this.lineNo++;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const first = !this.sawContent;
+    this.sawContent = true;
+    const entry = parseLine(line);
+    if (entry === undefined) {
+      // Only the first line may name the columns (`timestamp,key`): later word pairs are bad lines.
+      if (first && /^[A-Za-z_]+\s*[\s,]\s*[A-Za-z_]+$/.test(line)) return;
+      throw new UsageError(
+        this.flag,
+        `line ${this.lineNo} is neither "<timestamp> <key>" nor a common access-log line: ${JSON.stringify(line.slice(0, 120))}`,
+      );
+    }
+    // The simulator passes each time to the limiter as nowMs; core accepts up to MAX_NOW_MS.
+    if (entry.us < 0) throw new UsageError(this.flag, `line ${this.lineNo}: the time is before 1970, out of the limiter's clock range: ${JSON.stringify(line.slice(0, 120))}`);
+    if (entry.us / 1000 > MAX_NOW_MS) {
+      throw new UsageError(
+        this.flag,
+        `line ${this.lineNo}: the time is after ${new Date(MAX_NOW_MS).toISOString()} (the latest the limiter's clock takes, ${MAX_NOW_MS} ms since the epoch): ${JSON.stringify(line.slice(0, 120))}`,
+      );
+    }
+    this.entries.push(entry);
+    if (this.entries.length > MAX_REQUESTS) throw new UsageError(this.flag, `more than ${MAX_REQUESTS} requests`);
+  }
+
+  traffic(): Traffic {
+    if (this.entries.length === 0) throw new UsageError(this.flag, 'the log holds no requests');
+    return trafficOf(this.entries);
+  }
+}
+
 /**
  * Parses a recorded log, one request per line, into traffic (sorted by time, stable). A line is
  * either `<timestamp> <key>` (whitespace or a comma between; the timestamp in epoch seconds or
  * milliseconds, fractions allowed, or ISO 8601 such as `2026-11-30T12:00:00.250Z`) or a
  * common/combined access-log line (the key is the client address). Blank lines, `#` comments
  * and a first line naming the columns (`timestamp,key`) are skipped. Time 0 is the earliest
- * request; the limiter sees the log's own times. Throws UsageError naming `flag` and the line.
+ * request; the limiter sees the log's own times, which must lie from 1970 to core's MAX_NOW_MS
+ * (the year 2255). Throws UsageError naming `flag` and the line.
  */
 export function parseLog(text: string, flag = '--log'): Traffic {
-  const entries: Entry[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const entry = parseLine(line);
-    if (entry === undefined) {
-      if (entries.length === 0 && /^[A-Za-z_]+\s*[\s,]\s*[A-Za-z_]+$/.test(line)) continue; // a header
-      throw new UsageError(
-        flag,
-        `line ${i + 1} is neither "<timestamp> <key>" nor a common access-log line: ${JSON.stringify(line.slice(0, 120))}`,
-      );
-    }
-    entries.push(entry);
-    if (entries.length > MAX_REQUESTS) throw new UsageError(flag, `more than ${MAX_REQUESTS} requests`);
+  const reader = new LogReader(flag);
+  for (const line of text.split(/\r?\n/)) reader.line(line);
+  return reader.traffic();
+}
+
+/**
+ * `parseLog` over a stream (a file or stdin), line by line, so a log of any size is read without
+ * holding its text (only the parsed requests, at most MAX_REQUESTS). Throws UsageError naming
+ * `flag`; a read error becomes one (`cannot read <what>`).
+ */
+export async function readLog(input: Readable, flag = '--log', what = 'the log'): Promise<Traffic> {
+  const reader = new LogReader(flag);
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) reader.line(line);
+  } catch (error) {
+    if (isUsageError(error)) throw error;
+    throw new UsageError(flag, `cannot read ${what}: ${messageOf(error)}`);
+  } finally {
+    lines.close();
+    input.destroy();
   }
-  if (entries.length === 0) throw new UsageError(flag, 'the log holds no requests');
-  return trafficOf(entries);
+  return reader.traffic();
 }
 
 function trafficOf(entries: Entry[]): Traffic {

@@ -21,6 +21,16 @@ const duration = (spec: CallSpec, flag: string) => durationParam(spec, 'duration
 const start = (spec: CallSpec, flag: string) => durationParam(spec, 'start', flag, 0, true);
 const clients = (spec: CallSpec, flag: string, fallback: number) => numberParam(spec, 'clients', flag, fallback, CLIENTS);
 
+/** boundary-burst's spread: the burst before the edge starts after the opener at 0, so spread <= boundary. */
+function boundarySpread(p: CallSpec, f: string): number {
+  const boundaryMs = durationParam(p, 'boundary', f, 1000);
+  const spreadMs = durationParam(p, 'spread', f, 100);
+  if (spreadMs > boundaryMs) {
+    throw new UsageError(f, `\`boundary-burst.spread\` (${spreadMs} ms) must not exceed \`boundary\` (${boundaryMs} ms): the burst before the edge would start before the opening request at 0`);
+  }
+  return spreadMs;
+}
+
 const PATTERNS: Record<string, PatternEntry> = {
   steady: {
     params: ['rate', 'duration', 'start', 'clients'],
@@ -47,7 +57,7 @@ const PATTERNS: Record<string, PatternEntry> = {
       boundaryBurst({
         burst: numberParam(p, 'burst', f, 20, COUNT),
         boundaryMs: durationParam(p, 'boundary', f, 1000),
-        spreadMs: durationParam(p, 'spread', f, 100),
+        spreadMs: boundarySpread(p, f),
         ...(p.params.has('duration') ? { durationMs: duration(p, f) } : {}),
       }),
   },
@@ -83,18 +93,42 @@ const PATTERNS: Record<string, PatternEntry> = {
 /** Names accepted by `--pattern`. */
 export const PATTERN_NAMES = Object.keys(PATTERNS);
 
-/** Builds one pattern from its parsed call. Throws UsageError naming `flag`. */
-export function buildPattern(spec: CallSpec, flag: string): Segment {
+/** Looks up a pattern and checks its parameter names. Throws UsageError naming `flag`. */
+function entryOf(spec: CallSpec, flag: string): PatternEntry {
   const entry = PATTERNS[spec.name];
   if (entry === undefined) {
     throw new UsageError(flag, `unknown pattern ${JSON.stringify(spec.name)} (expected one of: ${PATTERN_NAMES.join(', ')})`, ErrorCodes.UNKNOWN_OPTION);
   }
   assertKnownParams(spec, entry.params, flag);
-  const count = entry.count(spec, flag);
-  if (count > MAX_REQUESTS) {
-    throw new UsageError(flag, `${spec.name} would make ${Math.round(count)} requests; at most ${MAX_REQUESTS} per simulation`);
+  return entry;
+}
+
+/** Builds one pattern from its parsed call (at most MAX_REQUESTS requests). Throws UsageError naming `flag`. */
+export function buildPattern(spec: CallSpec, flag: string): Segment {
+  return buildPatterns([{ spec, flag }])[0]!;
+}
+
+/**
+ * Builds patterns to be merged into one simulation: every pattern's parameters and the total
+ * request count (at most MAX_REQUESTS) are checked before any request is generated. Throws
+ * UsageError naming the flag of the pattern at fault.
+ */
+export function buildPatterns(patterns: readonly { spec: CallSpec; flag: string }[]): Segment[] {
+  let total = 0;
+  for (const { spec, flag } of patterns) {
+    const count = entryOf(spec, flag).count(spec, flag);
+    if (count > MAX_REQUESTS) {
+      throw new UsageError(flag, `${spec.name} would make ${Math.round(count)} requests; at most ${MAX_REQUESTS} per simulation`);
+    }
+    total += count;
+    if (total > MAX_REQUESTS) {
+      throw new UsageError(
+        flag,
+        `the patterns together would make ${Math.round(total)} requests (this ${spec.name} ${Math.round(count)}); at most ${MAX_REQUESTS} per simulation`,
+      );
+    }
   }
-  return entry.build(spec, flag);
+  return patterns.map(({ spec, flag }) => entryOf(spec, flag).build(spec, flag));
 }
 
 /**
@@ -121,7 +155,7 @@ export function parsePatternFile(json: string, flag = '--pattern-file'): Segment
   if (!Array.isArray(list) || list.length === 0) {
     throw new UsageError(flag, 'expected a non-empty array of patterns, or { "patterns": [...] }');
   }
-  return list.map((item, index) => {
+  const patterns = list.map((item, index) => {
     const at = `${flag} [${index}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item) || typeof (item as { pattern?: unknown }).pattern !== 'string') {
       throw new UsageError(at, 'expected an object with a "pattern" name, e.g. { "pattern": "steady", "rate": 20 }');
@@ -132,6 +166,7 @@ export function parsePatternFile(json: string, flag = '--pattern-file'): Segment
       if (typeof raw !== 'number' && typeof raw !== 'string') throw new UsageError(at, `"${key}" must be a number or a string`);
       params.set(key, String(raw));
     }
-    return buildPattern({ name: (item as { pattern: string }).pattern, params }, at);
+    return { spec: { name: (item as { pattern: string }).pattern, params }, flag: at };
   });
+  return buildPatterns(patterns);
 }
