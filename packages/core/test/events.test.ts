@@ -115,7 +115,7 @@ describe('limiter.events', () => {
     const seen: DecisionEvent[] = [];
     limiter.events.on('decision', (e) => {
       seen.push(e);
-      const d = e.decision as { allowed: boolean; remaining: number; results: { allowed: boolean }[] };
+      const d = e.decision as { allowed: boolean };
       // Each assignment throws on a frozen view (the listener's failure is contained).
       d.allowed = true;
     });

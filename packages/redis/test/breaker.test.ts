@@ -1,4 +1,4 @@
-import { breakerStateOf, createLimiter, fixedWindow, sleep, type BreakerEvent } from '@sluice/core';
+import { breakerStateOf, createLimiter, fixedWindow, sleep, type BreakerEvent, type Decision } from '@sluice/core';
 import { RedisStore } from '@sluice/redis';
 import { Redis } from 'ioredis';
 import { startRedisProcess, type RedisProcess } from './harness/redis-process';
@@ -66,7 +66,7 @@ describe('circuit breaker on a frozen Redis', () => {
     const reader = createLimiter({ store: new RedisStore({ client }), prefix, policies, breaker: false, blockCache: false });
     expect(await reader.peek('k')).toMatchObject({ remaining: 100, decidedBy: 'store' });
     process.kill(server.pid, 'SIGSTOP');
-    let answered;
+    let answered: Decision[] = [];
     try {
       answered = await Promise.all(Array.from({ length: 10 }, () => limiter.consume('k')));
       // Once open, the breaker sends nothing more: these never reach Redis.
