@@ -28,8 +28,9 @@ export interface AcquireOptions {
 
 /**
  * What `createLimiter` returns. Every method validates its input first (InvalidOptionError
- * naming the argument) and never rejects for store trouble except `reset`: the failure policy
- * decides instead. See docs/errors.md and docs/resilience.md.
+ * naming the argument). consume, peek, refund and acquire never reject for store trouble: the
+ * failure policy decides instead; `reset` rejects with the StoreError. See docs/errors.md and
+ * docs/resilience.md.
  */
 export interface Limiter {
   /** Its policies, validated and frozen, in order. */
