@@ -53,7 +53,12 @@ function parseLine(line: string): Entry | undefined {
 
 /** Turns log lines into requests; a bad line is a UsageError naming `flag` and its number. */
 class LogReader {
-  readonly entries: Entry[] = [];
+  // Per request only its time and a key id (plain arrays of numbers: compact, growable); each
+  // distinct key is kept once, flattened so it holds no slice of its line.
+  private readonly times: number[] = [];
+  private readonly ids: number[] = [];
+  private readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
   private lineNo = 0;
   private sawContent = false;
 
@@ -82,13 +87,19 @@ class LogReader {
         `line ${this.lineNo}: the time is after ${new Date(MAX_NOW_MS).toISOString()} (the latest the limiter's clock takes, ${MAX_NOW_MS} ms since the epoch): ${JSON.stringify(line.slice(0, 120))}`,
       );
     }
-    this.entries.push(entry);
-    if (this.entries.length > MAX_REQUESTS) throw new UsageError(this.flag, `more than ${MAX_REQUESTS} requests`);
+    let id = this.index.get(entry.key);
+    if (id === undefined) {
+      const key = flat(entry.key);
+      this.index.set(key, (id = this.keys.push(key) - 1));
+    }
+    this.times.push(entry.us);
+    this.ids.push(id);
+    if (this.times.length > MAX_REQUESTS) throw new UsageError(this.flag, `more than ${MAX_REQUESTS} requests`);
   }
 
   traffic(): Traffic {
-    if (this.entries.length === 0) throw new UsageError(this.flag, 'the log holds no requests');
-    return trafficOf(this.entries);
+    if (this.times.length === 0) throw new UsageError(this.flag, 'the log holds no requests');
+    return trafficOf(this.times, this.ids, this.keys);
   }
 }
 
@@ -127,19 +138,31 @@ export async function readLog(input: Readable, flag = '--log', what = 'the log')
   return reader.traffic();
 }
 
-function trafficOf(entries: Entry[]): Traffic {
-  // Array.prototype.sort is stable: requests with equal times keep the log's order.
-  entries.sort((a, b) => a.us - b.us);
-  const epochMs = Math.floor(entries[0]!.us / 1000);
+/** A copy of `text` that does not keep the line it was cut from alive. */
+function flat(text: string): string {
+  return (` ${text}`).slice(1);
+}
+
+function trafficOf(times: number[], ids: number[], logKeys: string[]): Traffic {
+  const n = times.length;
+  // Sorted by time, stable: requests with equal times keep the log's order.
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = times[i - 1]! <= times[i]!;
+  if (!sorted) order.sort((a, b) => times[a]! - times[b]! || a - b);
+  const epochMs = Math.floor(times[order[0]!]! / 1000);
+  // Key ids in order of first appearance in time, as before.
+  const remap = new Int32Array(logKeys.length).fill(-1);
   const keys: string[] = [];
-  const index = new Map<string, number>();
-  const timesUs = new Float64Array(entries.length);
-  const keyIds = new Uint32Array(entries.length);
-  entries.forEach((entry, i) => {
-    let id = index.get(entry.key);
-    if (id === undefined) index.set(entry.key, (id = keys.push(entry.key) - 1));
-    timesUs[i] = entry.us - epochMs * 1000;
-    keyIds[i] = id;
-  });
-  return { timesUs, keyIds, keys, epochMs, durationUs: timesUs[timesUs.length - 1]! + 1 };
+  const timesUs = new Float64Array(n);
+  const keyIds = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    const logId = ids[j]!;
+    if (remap[logId] === -1) remap[logId] = keys.push(logKeys[logId]!) - 1;
+    timesUs[i] = times[j]! - epochMs * 1000;
+    keyIds[i] = remap[logId]!;
+  }
+  return { timesUs, keyIds, keys, epochMs, durationUs: timesUs[n - 1]! + 1 };
 }
