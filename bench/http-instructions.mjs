@@ -5,6 +5,7 @@
 //
 //   npm run http-instructions -w bench          (about 5 minutes per framework; needs valgrind)
 //   BENCH_IR_FRAMEWORKS=koa,express,fastify     which frameworks (default koa)
+//   BENCH_IR_KEEP=1                              keep the callgrind dumps (to see where instructions go)
 //
 // One server process under callgrind holds every variant, each on its own port. After a warm-up,
 // each round sends BENCH_IR_REQUESTS keep-alive requests to each variant in a fresh random order,
@@ -68,6 +69,22 @@ function dumpTotal(dir, pid, n) {
   return Number(match[1]);
 }
 
+// V8's optimizing compiler (TurboFan) and its zone allocator: with --single-threaded it runs on the
+// main thread, and under valgrind's slowdown tier-up spills into measured slices long after the
+// warm-up. A one-time cost per function, not per request: reported, and left out of "steady".
+const COMPILER_FUNCTION = /v8::internal::compiler::|v8::internal::Zone|v8::internal::maglev::/;
+
+/** Instructions of dump `n` spent in V8's compiler (self cost per function, from callgrind_annotate). */
+function compilerInstructions(dir, pid, n) {
+  const text = execFileSync('callgrind_annotate', ['--threshold=100', '--inclusive=no', join(dir, `cg.${pid}.${n}`)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^\s*([\d,]+)\s+\([\s\d.]+%\)\s+(.*)$/.exec(line);
+    if (match !== null && COMPILER_FUNCTION.test(match[2])) sum += Number(match[1].replaceAll(',', ''));
+  }
+  return sum;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -115,12 +132,18 @@ async function measure(id) {
         slices.push({ round, variant, dump: dumps });
       }
     }
-    for (const slice of slices) slice.instructionsPerRequest = dumpTotal(dir, child.pid, slice.dump) / REQUESTS;
+    for (const slice of slices) {
+      slice.instructionsPerRequest = dumpTotal(dir, child.pid, slice.dump) / REQUESTS;
+      slice.compilerPerRequest = compilerInstructions(dir, child.pid, slice.dump) / REQUESTS;
+      slice.steadyPerRequest = slice.instructionsPerRequest - slice.compilerPerRequest;
+    }
     return slices;
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_IR_KEEP=1 keeps the dumps for callgrind_annotate (where the instructions went).
+    if (process.env.BENCH_IR_KEEP === '1') console.log(`  callgrind dumps kept in ${dir} (process ${child.pid})`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -131,20 +154,34 @@ for (const id of FRAMEWORK_IDS) {
   if (!labels[id]) throw new Error(`BENCH_IR_FRAMEWORKS: unknown framework ${id}`);
   console.log(`${labels[id]}: ${ROUNDS} rounds of ${REQUESTS} requests per variant under callgrind (after ${WARM} warm-up requests each)...`);
   const slices = await measure(id);
-  const per = Object.fromEntries(IR_VARIANTS.map((v) => [v, median(slices.filter((s) => s.variant === v).map((s) => s.instructionsPerRequest))]));
-  // Differences per round (both slices from the same stretch of the run), then their median.
   const rounds = [...new Set(slices.map((s) => s.round))];
-  const diff = (a, b) =>
-    median(rounds.map((r) => slices.find((s) => s.round === r && s.variant === a).instructionsPerRequest - slices.find((s) => s.round === r && s.variant === b).instructionsPerRequest));
-  const aboveFloor = diff('sluice', 'headers');
   const floorUs = floorCpuUs(labels[id]);
-  const usAboveFloor = floorUs === undefined ? undefined : (aboveFloor / per.headers) * floorUs;
-  frameworks.push({ framework: labels[id], instructionsPerRequest: per, headersAboveBare: diff('headers', 'bare'), sluiceAboveFloor: aboveFloor, floorCpuUsPerRequest: floorUs, usAboveFloor, slices });
-  console.log(
-    `  instructions/request (median): bare ${per.bare.toFixed(0)}, two headers ${per.headers.toFixed(0)}, sluice ${per.sluice.toFixed(0)}; ` +
-      `sluice above the floor ${aboveFloor.toFixed(0)} (${((aboveFloor / per.headers) * 100).toFixed(2)}%)` +
-      (usAboveFloor === undefined ? '' : ` ≈ ${usAboveFloor.toFixed(2)} µs at the floor's ${floorUs.toFixed(1)} µs/request`),
-  );
+  /** Medians per variant, and Sluice above the floor (differences per round, both slices from the same stretch of the run). */
+  const figures = (field) => {
+    const per = Object.fromEntries(IR_VARIANTS.map((v) => [v, median(slices.filter((s) => s.variant === v).map((s) => s[field]))]));
+    const diff = (a, b) => median(rounds.map((r) => slices.find((s) => s.round === r && s.variant === a)[field] - slices.find((s) => s.round === r && s.variant === b)[field]));
+    const aboveFloor = diff('sluice', 'headers');
+    return { per, headersAboveBare: diff('headers', 'bare'), aboveFloor, usAboveFloor: floorUs === undefined ? undefined : (aboveFloor / per.headers) * floorUs };
+  };
+  const total = figures('instructionsPerRequest');
+  const steady = figures('steadyPerRequest');
+  frameworks.push({
+    framework: labels[id],
+    instructionsPerRequest: total.per,
+    headersAboveBare: total.headersAboveBare,
+    sluiceAboveFloor: total.aboveFloor,
+    usAboveFloor: total.usAboveFloor,
+    steady: { instructionsPerRequest: steady.per, headersAboveBare: steady.headersAboveBare, sluiceAboveFloor: steady.aboveFloor, usAboveFloor: steady.usAboveFloor },
+    floorCpuUsPerRequest: floorUs,
+    slices,
+  });
+  for (const [label, f] of [['all instructions', total], ['steady (without V8 compiler work)', steady]]) {
+    console.log(
+      `  ${label}, per request (median): bare ${f.per.bare.toFixed(0)}, two headers ${f.per.headers.toFixed(0)}, sluice ${f.per.sluice.toFixed(0)}; ` +
+        `sluice above the floor ${f.aboveFloor.toFixed(0)} (${((f.aboveFloor / f.per.headers) * 100).toFixed(2)}%)` +
+        (f.usAboveFloor === undefined ? '' : ` ≈ ${f.usAboveFloor.toFixed(2)} µs at the floor's ${floorUs.toFixed(1)} µs/request`),
+    );
+  }
 }
 await saveResults('http-instructions', {
   machine: env,

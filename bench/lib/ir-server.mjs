@@ -17,4 +17,5 @@ for (const variant of variants) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   ports[variant] = server.address().port;
 }
+process.on('SIGINT', () => process.exit(0));
 console.log(`ports ${JSON.stringify(ports)}`);
