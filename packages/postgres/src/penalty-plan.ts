@@ -45,7 +45,7 @@ export function penaltyPlan(policies: readonly Policy[], names: ObjectNames): Pe
       const penalty = policies[at] as PenaltyPolicy;
       const text =
         `SELECT ${names.qualifiedDecidePenalty}($1::text, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::bigint[], ` +
-        '$7::text[], $8::smallint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint, $13::smallint, $14::bigint)';
+        '$7::text[], $8::smallint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint, $13::smallint, $14::bigint, $15::text)';
       plan = {
         penalty,
         at,
@@ -64,8 +64,8 @@ export function penaltyPlan(policies: readonly Policy[], names: ObjectNames): Pe
 
 /** The one statement deciding `request` under `plan`. Throws InvalidOptionError for a mode the store does not take. */
 export function penaltyQuery(plan: PenaltyPlan, request: StoreRequest, named: boolean): QueryArrayConfig {
-  const mode = request.mode === 'consume' || request.mode === 'peek' || request.mode === 'refund' ? MODE_CODES[request.mode] : undefined;
-  if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek' or 'refund'");
+  const mode = MODE_CODES[request.mode];
+  if (mode === undefined) throw new InvalidOptionError('mode', request.mode, "'consume', 'peek', 'refund', 'release' or 'renew'");
   const others = plan.others;
   return {
     name: named ? plan.name : undefined,
@@ -86,6 +86,7 @@ export function penaltyQuery(plan: PenaltyPlan, request: StoreRequest, named: bo
       Math.min(request.cost, MAX_COST),
       mode,
       request.nowMs === undefined ? null : msToMicros(request.nowMs),
+      request.lease ?? null,
     ],
   };
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concurrency, fixedWindow, StoreError } from '@sluice/core';
+import { concurrency, fixedWindow, penalty, StoreError } from '@sluice/core';
 import pg from 'pg';
 import { migrationSql, PostgresStore } from '../src';
 import { FILLFACTOR, MIGRATIONS } from '../src/sql/migrations';
 import { objectNames } from '../src/sql/names';
+import { PENALTY_FUNCTION_V4_ARGS } from '../src/sql/penalty-function';
 import { testDatabase, uniqueSchema, type TestDatabase } from './harness/database';
 
 let db: TestDatabase;
@@ -76,10 +77,10 @@ test('migrate() is versioned and idempotent, also when many run at once', async 
   const name = schema();
   const stores = Array.from({ length: 5 }, () => store({ schema: name, table: 'limits' }));
   const applied = await Promise.all(stores.map((s) => s.migrate()));
-  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4, 5]]);
+  expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3, 4, 5, 6]]);
   expect(await stores[0]!.migrate()).toEqual([]);
   const versions = await pool.query(`SELECT version FROM "${name}"."limits_migrations"`);
-  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+  expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
   expect((await relation(`"${name}"."limits"`))?.relpersistence).toBe('p');
   // Version 3 leaves room on each page for HOT updates.
   const options = await pool.query('SELECT reloptions FROM pg_class WHERE oid = to_regclass($1)', [`"${name}"."limits"`]);
@@ -121,7 +122,7 @@ test('a database at version 1 is upgraded to the latest in place: state rows kep
     key + ':' + policies[0]!.id,
   ]);
   const s = store({ schema: name });
-  expect(await s.migrate()).toEqual([2, 3, 4, 5]);
+  expect(await s.migrate()).toEqual([2, 3, 4, 5, 6]);
   const [single] = await s.consume({ key, policies, cost: 1, mode: 'consume', nowMs: 2_000 });
   expect(single).toMatchObject({ allowed: true, remaining: 0 });
   const two = [...policies, fixedWindow({ limit: 5, window: '1h' })];
@@ -141,7 +142,7 @@ test('version 5 drops the nine-parameter decision function of an earlier build, 
      RETURNS float8[] LANGUAGE sql AS 'SELECT ARRAY[]::float8[]'`,
   );
   const s = store({ schema: name });
-  expect(await s.migrate()).toEqual([5]);
+  expect(await s.migrate()).toEqual([5, 6]);
   const arities = await pool.query('SELECT pronargs FROM pg_proc WHERE oid::regprocedure::text LIKE $1 ORDER BY pronargs', [`%${name}%decide(%`]);
   expect(arities.rows).toEqual([{ pronargs: 10 }]);
   const inflight = [concurrency({ limit: 1, leaseMs: '1m' })];
@@ -149,4 +150,23 @@ test('version 5 drops the nine-parameter decision function of an earlier build, 
   expect(taken).toMatchObject({ allowed: true, remaining: 0 });
   const [released] = await s.consume({ key: 'lease:{a}', policies: inflight, cost: 1, mode: 'release', nowMs: 1_000, lease: 'x' });
   expect(released).toMatchObject({ allowed: true, remaining: 1 });
+});
+
+test('version 6 replaces the fourteen-parameter penalty function of version 4, and a penalty watches leases after it', async () => {
+  const name = schema();
+  const names = objectNames(name, 'sluice_state');
+  await pool.query(`CREATE SCHEMA "${name}"`);
+  for (const migration of MIGRATIONS.slice(0, 5)) await pool.query(migration.sql({ names, unlogged: false }));
+  // What version 4 of an earlier build installed: the penalty function without p_lease.
+  await pool.query(`DROP FUNCTION ${names.qualifiedDecidePenalty}(${PENALTY_FUNCTION_V4_ARGS}, text)`);
+  await pool.query(`CREATE FUNCTION ${names.qualifiedDecidePenalty}(${PENALTY_FUNCTION_V4_ARGS}) RETURNS float8[] LANGUAGE sql AS 'SELECT ARRAY[]::float8[]'`);
+  const s = store({ schema: name });
+  expect(await s.migrate()).toEqual([6]);
+  const arities = await pool.query('SELECT pronargs FROM pg_proc WHERE oid::regprocedure::text LIKE $1', [`%${name}%decide_penalty(%`]);
+  expect(arities.rows).toEqual([{ pronargs: 15 }]);
+  const policies = [concurrency({ limit: 1, leaseMs: '1m' }), penalty({ after: 1, within: '1m', blockFor: '1m' })];
+  const taken = await s.consume({ key: 'p:{a}', policies, cost: 1, mode: 'consume', nowMs: 1_000, lease: 'x' });
+  expect(taken.map((r) => r.allowed)).toEqual([true, true]);
+  const denied = await s.consume({ key: 'p:{a}', policies, cost: 1, mode: 'consume', nowMs: 1_000, lease: 'y' });
+  expect(denied[1]).toMatchObject({ allowed: false, retryAfterMs: 60_000 });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   baseKey,
+  concurrency,
   createLimiter,
   ErrorCodes,
   fixedWindow,
@@ -132,6 +133,23 @@ export function penaltySuite(ctx: SuiteContext, rate: readonly RateAlgorithm[]):
     },
     timeoutMs,
   );
+
+  if (ctx.options.algorithms.includes('concurrency')) {
+    test(
+      'penalty + concurrency: denied acquisitions strike; a blocked key takes no lease, and its held leases still release',
+      async () => {
+        const key = ctx.freshKey();
+        const policies = [concurrency({ name: 'inflight', limit: 1, leaseMs: '1h' }), penalty({ name: 'penalty', after: 2, within: '1m', blockFor: '10s' })];
+        assertResults(await ctx.call(key, policies, 0, 1, 'consume', 'a'), [{ allowed: true, remaining: 0 }, { allowed: true, remaining: 2 }], 'lease a');
+        assertResults(await ctx.call(key, policies, 1, 1, 'consume', 'b'), [{ allowed: false }, { allowed: true, remaining: 1 }], 'b: strike 1');
+        assertResults(await ctx.call(key, policies, 2, 1, 'consume', 'c'), [{ allowed: false }, { allowed: false, retryAfterMs: 10_000 }], 'c: blocked');
+        assertResults(await ctx.call(key, [policies[0]!], 3, 1, 'release', 'a'), [{ allowed: true, remaining: 1 }], 'a released while blocked');
+        assertResults(await ctx.call(key, policies, 4, 1, 'consume', 'd'), [{ allowed: true, remaining: 1 }, { allowed: false, retryAfterMs: 9998 }], 'd: blocked, takes no lease');
+        assertResults(await ctx.call(key, policies, 10_002, 1, 'consume', 'e'), [{ allowed: true, remaining: 0 }, { allowed: true, remaining: 2 }], 'e after the block');
+      },
+      timeoutMs,
+    );
+  }
 
   test(
     'penalty: reset forgets strikes and the block',

@@ -1,7 +1,7 @@
 import { decideFunctionSql } from './decide-function.js';
 import type { ObjectNames } from './names.js';
 import { sweepFunctionSql } from './sweep-function.js';
-import { penaltyFunctionSql } from './penalty-function.js';
+import { PENALTY_FUNCTION_V4_ARGS, penaltyFunctionSql } from './penalty-function.js';
 
 export interface MigrationSettings {
   names: ObjectNames;
@@ -124,6 +124,22 @@ INSERT INTO ${names.qualifiedMigrations} (version) VALUES (5) ON CONFLICT (versi
 `;
 }
 
+/**
+ * Version 6: the penalty function passes the request's lease id on to the decision function
+ * (a fifteenth parameter, default NULL), so a penalty watches concurrency policies too; the
+ * fourteen-parameter function of version 4 is dropped first.
+ */
+function penaltyLeasesSql({ names }: MigrationSettings): string {
+  return `-- Sluice PostgresStore, version 6 (IF EXISTS, CREATE OR REPLACE: safe to run again).
+
+DROP FUNCTION IF EXISTS ${names.qualifiedDecidePenalty}(${PENALTY_FUNCTION_V4_ARGS});
+
+${penaltyFunctionSql(names)}
+
+INSERT INTO ${names.qualifiedMigrations} (version) VALUES (6) ON CONFLICT (version) DO NOTHING;
+`;
+}
+
 /** Percent of each heap page new rows may fill; the rest is room for HOT updates in place. */
 export const FILLFACTOR = 90;
 
@@ -133,6 +149,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, sql: fasterSql },
   { version: 4, sql: penaltySql },
   { version: 5, sql: leasesSql },
+  { version: 6, sql: penaltyLeasesSql },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -19,8 +19,11 @@ import type { ObjectNames } from './names.js';
  * Row columns: time_us = blocked until (µs, 0: never), units = escalation level, stamps = strike
  * times (oldest first), expires_at = when all of it stops mattering (rounded up like every row).
  * Returns the others' figures as the decision function does (lock order of p_ids), then the
- * penalty's RESULT_FIELDS figures.
+ * penalty's RESULT_FIELDS figures. `p_lease` goes to the decision function (concurrency policies).
  */
+/** The SQL argument types of the penalty function before version 6 (no p_lease), for its DROP. */
+export const PENALTY_FUNCTION_V4_ARGS = 'text, text, bigint, bigint, bigint, bigint[], text[], smallint[], bigint[], bigint[], bigint[], bigint, smallint, bigint';
+
 export function penaltyFunctionSql(names: ObjectNames): string {
   const table = names.qualifiedTable;
   return `CREATE OR REPLACE FUNCTION ${names.qualifiedDecidePenalty}(
@@ -37,7 +40,8 @@ export function penaltyFunctionSql(names: ObjectNames): string {
   p_window_ms bigint[],
   p_cost bigint,
   p_mode smallint,
-  p_now bigint               -- us since the epoch; NULL: the database clock
+  p_now bigint,              -- us since the epoch; NULL: the database clock
+  p_lease text DEFAULT NULL  -- the request's lease id, for concurrency policies among the others
 ) RETURNS float8[]
 LANGUAGE plpgsql VOLATILE
 AS $penalty$
@@ -96,7 +100,7 @@ BEGIN
 
   IF cardinality(p_ids) > 0 THEN
     v_others := ${names.qualifiedDecide}(p_base, p_ids, p_algorithms, p_limits, p_spans, p_window_ms, p_cost,
-                  CASE WHEN v_blocked THEN MODE_PEEK ELSE p_mode END, CASE WHEN v_blocked THEN v_now ELSE p_now END);
+                  CASE WHEN v_blocked THEN MODE_PEEK ELSE p_mode END, CASE WHEN v_blocked THEN v_now ELSE p_now END, p_lease);
   END IF;
   IF p_mode = MODE_CONSUME AND NOT v_blocked THEN
     FOR i IN 1..cardinality(p_ids) LOOP
