@@ -1,7 +1,7 @@
 // allowList / denyList and server-side waiting (`wait`) through each adapter, on real servers on
 // 127.0.0.1. Waits poll the middleware's `waiting` count; nothing asserts a duration.
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
-import { ALL_ALGORITHMS, ErrorCodes, fixedWindow, MemoryStore, penalty, tokenBucket, type PolicyResult, type Store, type StoreRequest } from '@sluice/core';
+import { ALL_ALGORITHMS, concurrency, ErrorCodes, fixedWindow, MemoryStore, penalty, tokenBucket, type PolicyResult, type Store, type StoreRequest } from '@sluice/core';
 
 /**
  * A server limited by `rateLimit(options)` with one route, GET /ok, whose handler calls
@@ -155,6 +155,14 @@ export function runAccessAndWaiting(harness: AccessHarness): void {
       const replies = await Promise.all(Array.from({ length: 4 }, () => get(`${app.url}/ok`)));
       expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200]);
       expect(app.handled()).toBe(4);
+      expect(app.waiting()).toBe(0);
+    });
+
+    it('wait: under a concurrency policy, requests beyond the limit wait for a lease and all succeed', async () => {
+      const app = await start({ key: () => 'one', policies: [concurrency({ limit: 1, leaseMs: '1m' })], wait: { maxWaitMs: 5_000 } });
+      const replies = await Promise.all(Array.from({ length: 5 }, () => get(`${app.url}/ok`)));
+      expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(app.handled()).toBe(5);
       expect(app.waiting()).toBe(0);
     });
 
