@@ -46,17 +46,13 @@ const EVALUATORS = (Object.keys(ALGORITHM_CODES) as RedisAlgorithm[])
   .join(', ');
 
 /**
- * Several policies: evaluate every one, then commit all writes or none, like core's
- * store/decide.ts. A policy that would have allowed a consume another policy denied is
- * evaluated again as a peek, so it reports the state that was not charged. ARGV per policy
- * (POLICY_ARGV): algorithm code (ALGORITHM_CODES), limit or capacity, window or interval (µs).
+ * Lua shared by the general and the penalty dispatcher (lua/penalty.ts): the evaluators table
+ * and `evaluate(i, policy_mode)`, which evaluates policy i (its ARGV per POLICY_ARGV) into the
+ * reply's slots and returns its allowed (1/0) and write. The including script declares `reply`
+ * (a table) before it.
  */
-export const MULTI_POLICY_DISPATCH = `
+export const EVALUATE_POLICY_LUA = `
 local evaluators = { ${EVALUATORS} }
-
-local count = #KEYS
-local reply, writes, admitted = {}, {}, {}
-local all_allowed = true
 
 local function evaluate(i, policy_mode)
   local at = ${REQUEST_ARGS} + (i - 1) * ${POLICY_ARGS}
@@ -72,7 +68,19 @@ local function evaluate(i, policy_mode)
   ${REPLY_ORDER.split(', ').map((name, index) => `reply[slot + ${index + 1}] = ${name}`).join('\n  ')}
   return allowed, write
 end
+`;
 
+/**
+ * Several policies: evaluate every one, then commit all writes or none, like core's
+ * store/decide.ts. A policy that would have allowed a consume another policy denied is
+ * evaluated again as a peek, so it reports the state that was not charged. ARGV per policy
+ * (POLICY_ARGV): algorithm code (ALGORITHM_CODES), limit or capacity, window or interval (µs).
+ */
+export const MULTI_POLICY_DISPATCH = `
+local count = #KEYS
+local reply, writes, admitted = {}, {}, {}
+local all_allowed = true
+${EVALUATE_POLICY_LUA}
 for i = 1, count do
   local allowed, write = evaluate(i, mode)
   writes[i] = write or false

@@ -1,9 +1,8 @@
-import { ALGORITHM_CODES, RESULT_FIELDS } from '@sluice/core';
-import type { RedisAlgorithm } from '../algorithms.js';
-import { LUA_FUNCTIONS } from './dispatch.js';
+import { RESULT_FIELDS } from '@sluice/core';
+import { EVALUATE_POLICY_LUA } from './dispatch.js';
 import { FIXED_WINDOW_LUA } from './fixed-window.js';
 import { GCRA_LUA } from './gcra.js';
-import { HEADER_LUA, POLICY_ARGS, POLICY_ARGV, REQUEST_ARGS } from './header.js';
+import { HEADER_LUA, POLICY_ARGS, REQUEST_ARGS } from './header.js';
 import { LEAKY_BUCKET_LUA } from './leaky-bucket.js';
 import { SLIDING_LOG_LUA } from './sliding-log.js';
 import { CONCURRENCY_LUA } from './concurrency.js';
@@ -41,10 +40,6 @@ local function penalty_write(key, blocked_until, level, strikes, expires_at)
 end
 `;
 
-const EVALUATORS = (Object.keys(ALGORITHM_CODES) as RedisAlgorithm[])
-  .map((algorithm) => `[${ALGORITHM_CODES[algorithm]}] = ${LUA_FUNCTIONS[algorithm]}`)
-  .join(', ');
-
 /**
  * A decision whose policies include a penalty, in one script (core's store/decide-penalty.ts):
  * KEYS: the other policies' state keys in policy order, then the penalty's. ARGV: the request's,
@@ -55,7 +50,6 @@ const EVALUATORS = (Object.keys(ALGORITHM_CODES) as RedisAlgorithm[])
  * deny writes only the penalty's strike (and block); otherwise all-or-nothing as usual.
  */
 const PENALTY_DISPATCH = `
-local evaluators = { ${EVALUATORS} }
 local count = #KEYS - 1
 local penalty_key = KEYS[#KEYS]
 local penalty_at = ${REQUEST_ARGS} + count * ${POLICY_ARGS}
@@ -74,20 +68,7 @@ if blocked then others_mode = MODE_PEEK end
 
 local reply, writes, admitted = {}, {}, {}
 local all_allowed = true
-
-local function evaluate(i, policy_mode)
-  local at = ${REQUEST_ARGS} + (i - 1) * ${POLICY_ARGS}
-  local algorithm = ARGV[at + ${POLICY_ARGV.algorithm}]
-  local evaluator = evaluators[tonumber(algorithm)]
-  if evaluator == nil then error(redis.error_reply('ERR sluice: unknown algorithm code ' .. tostring(algorithm))) end
-  local limit = tonumber(ARGV[at + ${POLICY_ARGV.limit}])
-  local window = tonumber(ARGV[at + ${POLICY_ARGV.window}])
-  local allowed, remaining, reset, retry_after, delay, write = evaluator(KEYS[i], now, cost, policy_mode, limit, window)
-  local slot = (i - 1) * ${RESULT_FIELDS}
-  reply[slot + 1], reply[slot + 2], reply[slot + 3], reply[slot + 4], reply[slot + 5] = allowed, remaining, reset, retry_after, delay
-  return allowed, write
-end
-
+${EVALUATE_POLICY_LUA}
 for i = 1, count do
   local allowed, write = evaluate(i, others_mode)
   writes[i] = write or false
@@ -136,7 +117,7 @@ else
   end
 end
 
-if mode == MODE_REFUND or (mode == MODE_CONSUME and all_allowed and not blocked) then
+if mode == MODE_REFUND or mode == MODE_RELEASE or mode == MODE_RENEW or (mode == MODE_CONSUME and all_allowed and not blocked) then
   for i = 1, count do
     if writes[i] then writes[i]() end
   end
