@@ -168,6 +168,28 @@ describe('limiter.events', () => {
     expect(warnings).toHaveLength(3);
   });
 
+  test('a throwing listener with a throwing onWarning: one process warning, not one per decision', async () => {
+    const emitted = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const limiter = createLimiter({
+        policies: [fixedWindow({ limit: 1000, window: '1m' })],
+        onWarning: () => {
+          throw new Error('onWarning bug');
+        },
+      });
+      limiter.events.on('decision', () => {
+        throw new Error('listener bug');
+      });
+      for (let i = 0; i < 50; i++) await limiter.consume('k');
+      await new Promise((resolve) => setImmediate(resolve));
+      const ours = emitted.mock.calls.filter((call) => String(call[0]).includes('onWarning bug'));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]![1]).toMatchObject({ code: 'SLUICE_CALLBACK_THREW' });
+    } finally {
+      emitted.mockRestore();
+    }
+  });
+
   test('bad event names and listeners are typed errors', () => {
     const limiter = createLimiter({ policies: [fixedWindow({ limit: 2, window: '1m' })] });
     expect(() => limiter.events.on('nope' as 'decision', () => {})).toThrow(InvalidOptionError);
