@@ -1,13 +1,12 @@
-import { createLimiter, fixedWindow } from '@sluice/core';
 import pg from 'pg';
 import { PostgresStore } from '../../src';
 import {
   checkDrill,
-  DRILL_BREAKER,
+  drillSubject,
+  DRILL_POLICIES,
   DRILL_TIMEOUT_MS,
   FAILURE_KINDS,
   LOOPS,
-  failurePolicy,
   probeWatch,
   report,
   runDrill,
@@ -24,7 +23,6 @@ import { startPostgres } from '../harness/postgres-server';
  * and store (so its own breaker), under load at the same time.
  */
 describe('PostgreSQL outage drills', () => {
-  const policies = [fixedWindow({ limit: 1_000_000, window: '1m' })];
   let outages: PostgresOutages;
   const pools: pg.Pool[] = [];
   const stores: PostgresStore[] = [];
@@ -43,19 +41,10 @@ describe('PostgreSQL outage drills', () => {
       const store = new PostgresStore({ pool, sweepIntervalMs: false });
       stores.push(store);
       await store.migrate();
-      const limiter = createLimiter({
-        store,
-        policies,
-        prefix: `drill-${kind}`,
-        onStoreError: failurePolicy(kind),
-        timeoutMs: DRILL_TIMEOUT_MS,
-        breaker: DRILL_BREAKER,
-        onWarning: () => {},
-      });
-      subjects.push({ kind, limiter, store });
+      subjects.push(drillSubject(kind, store));
       // Open every connection (and prepare the statement on it) before the drills time anything.
       for (let round = 0; round < 3; round++) {
-        await Promise.all(Array.from({ length: LOOPS }, (_, loop) => store.consume({ key: `drill-warm:{${loop}}`, policies, cost: 1, mode: 'consume' })));
+        await Promise.all(Array.from({ length: LOOPS }, (_, loop) => store.consume({ key: `drill-warm:{${loop}}`, policies: DRILL_POLICIES, cost: 1, mode: 'consume' })));
       }
     }
   }, 60_000);

@@ -1,4 +1,3 @@
-import { createLimiter, fixedWindow } from '@sluice/core';
 import { RedisStore } from '@sluice/redis';
 import { Cluster } from 'ioredis';
 import { killProcess } from '../harness/outage';
@@ -7,10 +6,9 @@ import { keySlot, startReplicatedCluster, type ClusterNodeInfo, type ReplicatedC
 import { waitUntil } from '../harness/wait';
 import {
   checkDrill,
-  DRILL_BREAKER,
+  drillSubject,
   DRILL_TIMEOUT_MS,
   FAILURE_KINDS,
-  failurePolicy,
   LOOPS,
   probeWatch,
   report,
@@ -25,7 +23,6 @@ import {
  * master's slots, so every call meets the outage (the breaker is per store, not per shard).
  */
 describe('Redis Cluster outage drill: a master killed and failed over', () => {
-  const policies = [fixedWindow({ limit: 1_000_000, window: '1m' })];
   let cluster: ReplicatedCluster;
   let victim: ClusterNodeInfo;
   let replica: ClusterNodeInfo;
@@ -52,17 +49,7 @@ describe('Redis Cluster outage drill: a master killed and failed over', () => {
       );
       client.on('error', () => {});
       clients.push(client);
-      const store = new RedisStore({ client });
-      const limiter = createLimiter({
-        store,
-        policies,
-        prefix: `drill-${kind}`,
-        onStoreError: failurePolicy(kind),
-        timeoutMs: DRILL_TIMEOUT_MS,
-        breaker: DRILL_BREAKER,
-        onWarning: () => {},
-      });
-      return { kind, limiter, store };
+      return drillSubject(kind, new RedisStore({ client }));
     });
     await Promise.all(clients.map((client) => new Promise((resolve) => client.once('ready', resolve))));
   }, 60_000);

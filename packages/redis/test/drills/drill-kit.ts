@@ -1,7 +1,19 @@
 import { appendFileSync } from 'node:fs';
 import { runInThisContext } from 'node:vm';
 import { stalledWithin, watchStalls, type Stall } from './stalls';
-import { breakerStateOf, MemoryStore, type BreakerEvent, type Decision, type FailurePolicy, type Limiter, type Store } from '@sluice/core';
+import {
+  breakerStateOf,
+  createLimiter,
+  fixedWindow,
+  MemoryStore,
+  sleep,
+  type BreakerEvent,
+  type Decision,
+  type FailurePolicy,
+  type Limiter,
+  type Store,
+} from '@sluice/core';
+import { waitUntil } from '../harness/wait';
 
 /**
  * Outage drills (issue 11): a steady load of `consume` calls against limiters on a real store
@@ -30,6 +42,24 @@ export const FAILURE_KINDS: readonly FailureKind[] = ['allow', 'deny', 'fallback
 
 export function failurePolicy(kind: FailureKind): FailurePolicy {
   return kind === 'fallback' ? new MemoryStore() : kind;
+}
+
+/** A limit no drill reaches: every store decision admits, so a denial is always the failure policy's. */
+export const DRILL_POLICIES = [fixedWindow({ limit: 1_000_000, window: '1m' })];
+
+/** The drills' limiter for one failure policy on `store` (its own store object: its own breaker). */
+export function drillSubject(kind: FailureKind, store: Store): Subject {
+  const limiter = createLimiter({
+    store,
+    policies: DRILL_POLICIES,
+    prefix: `drill-${kind}`,
+    onStoreError: failurePolicy(kind),
+    timeoutMs: DRILL_TIMEOUT_MS,
+    breaker: DRILL_BREAKER,
+    // The store-misconfigured warning is expected while a store is down; the drill checks decisions.
+    onWarning: () => {},
+  });
+  return { kind, limiter, store };
 }
 
 /** One limiter under load, with its own store object (so its own breaker). */
@@ -96,14 +126,13 @@ export async function probeWatch(watch: ReturnType<typeof watchProcess>): Promis
   const rejected = Promise.reject(probe);
   await sleep(20);
   rejected.catch(() => {});
-  await sleep(0);
+  // A timer turn, so Node reports 'rejectionHandled' (and Jest forgives the probe).
+  await sleep(1);
   expect(watch.problems).toEqual([probe]);
   watch.problems.length = 0;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs LOOPS consume loops per subject until `stop()`; `done` resolves when every call has settled. */
+/** Runs LOOPS consume loops per subject until `stop()`, which resolves when every call has settled. */
 function startLoad(subjects: readonly Subject[], keyOf: (loop: number) => string): { traces: Trace[]; stop(): Promise<void> } {
   let running = true;
   const traces = subjects.map((subject) => ({ kind: subject.kind, calls: [] as Call[], breaker: [] as Trace['breaker'], thrown: [] as unknown[] }));
@@ -150,13 +179,7 @@ function startLoad(subjects: readonly Subject[], keyOf: (loop: number) => string
   };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, message: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(message);
-    await sleep(10);
-  }
-}
+const waitFor = (check: () => boolean, timeoutMs: number, message: string) => waitUntil(async () => check(), timeoutMs, message);
 
 /**
  * Warm-up (store decides), the outage held `holdMs` (at least until every breaker opened),

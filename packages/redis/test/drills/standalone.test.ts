@@ -1,14 +1,12 @@
-import { createLimiter, fixedWindow } from '@sluice/core';
 import { RedisStore } from '@sluice/redis';
 import { Redis } from 'ioredis';
 import { freezeProcess, killProcess, restartRedis, thawProcess } from '../harness/outage';
 import { startRedisProcess, type RedisProcess } from '../harness/redis-process';
 import {
   checkDrill,
-  DRILL_BREAKER,
+  drillSubject,
   DRILL_TIMEOUT_MS,
   FAILURE_KINDS,
-  failurePolicy,
   probeWatch,
   report,
   runDrill,
@@ -23,7 +21,6 @@ import {
  * client and store (so its own breaker), under load at the same time.
  */
 describe('Redis standalone outage drills', () => {
-  const policies = [fixedWindow({ limit: 1_000_000, window: '1m' })];
   let server: RedisProcess;
   /** The server running now: the first, or the one restarted on its port. */
   let current: RedisProcess;
@@ -49,17 +46,7 @@ describe('Redis standalone outage drills', () => {
       });
       client.on('error', (error) => clientErrors.push(error));
       clients.push(client);
-      const store = new RedisStore({ client });
-      const limiter = createLimiter({
-        store,
-        policies,
-        prefix: `drill-${kind}`,
-        onStoreError: failurePolicy(kind),
-        timeoutMs: DRILL_TIMEOUT_MS,
-        breaker: DRILL_BREAKER,
-        onWarning: () => {},
-      });
-      return { kind, limiter, store };
+      return drillSubject(kind, new RedisStore({ client }));
     });
     await Promise.all(clients.map((client) => new Promise((resolve) => client.once('ready', resolve))));
   }, 30_000);
