@@ -12,7 +12,10 @@ const core = require('@sluice/core');
 const { prometheusMetrics } = require('@sluice/prometheus');
 const { openTelemetryMetrics } = require('@sluice/opentelemetry');
 const { Registry } = require('prom-client');
-const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
+// The OpenTelemetry SDK is a dev dependency of @sluice/opentelemetry (npm may nest it there, with
+// the API version it pairs with): resolve it from that package.
+const otelRequire = createRequire(require.resolve('@sluice/opentelemetry/package.json'));
+const { MeterProvider, MetricReader } = otelRequire('@opentelemetry/sdk-metrics');
 
 class PullReader extends MetricReader {
   async onForceFlush() {}
