@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import {
   ALGORITHMS,
   ALL_ALGORITHMS,
@@ -17,6 +19,7 @@ import {
   type Store,
   type StoreRequest,
 } from '@sluice/core';
+import { keepLease } from '../src/http/lease-keeper';
 
 function invalid(build: () => unknown): InvalidOptionError {
   try {
@@ -226,6 +229,50 @@ describe('a limiter with a concurrency policy (memory store)', () => {
     expect(first).toMatchObject({ allowed: true, decidedBy: 'fallback' });
     expect((await limiter.consume('k')).allowed).toBe(false);
     await first.lease!.release();
+    expect((await limiter.consume('k')).allowed).toBe(true);
+  });
+});
+
+describe('the middleware keeps a lease while the response is open (keepLease)', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test('renews every half leaseMs, so a response open for several leaseMs keeps its slot; releases on close and stops renewing', async () => {
+    // Fake timers and a fake clock (performance.now, which the memory store reads): deterministic.
+    jest.useFakeTimers();
+    const limiter = createLimiter({ policies: [concurrency({ name: 'one', limit: 1, leaseMs: 1000 })] });
+    const decision = await limiter.consume('k');
+    const lease = decision.lease!;
+    expect(lease.leaseMs).toBe(1000);
+    const renew = jest.spyOn(lease, 'renew');
+    const release = jest.spyOn(lease, 'release');
+    const raw = Object.assign(new EventEmitter(), { closed: false }) as unknown as ServerResponse;
+    const reported: unknown[] = [];
+    keepLease(raw, lease, (error) => reported.push(error));
+
+    for (let i = 0; i < 6; i++) await jest.advanceTimersByTimeAsync(500);
+    // Three lease lengths later the lease is still held (each renew pushed its expiry on).
+    expect(renew.mock.calls.length).toBeGreaterThanOrEqual(5);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+
+    raw.emit('close');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(release).toHaveBeenCalledTimes(1);
+    const renewals = renew.mock.calls.length;
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(renew.mock.calls.length).toBe(renewals);
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect(reported).toEqual([]);
+  });
+
+  test('without renewals the same lease lapses after leaseMs (what keepLease prevents)', async () => {
+    jest.useFakeTimers();
+    const limiter = createLimiter({ policies: [concurrency({ name: 'one', limit: 1, leaseMs: 1000 })] });
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    await jest.advanceTimersByTimeAsync(999);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
     expect((await limiter.consume('k')).allowed).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import type { MaybePromise } from '../store/types.js';
 import type { HttpFramework, RefundingEngine } from './framework.js';
 import { clientGone, holdFor } from './hold.js';
 import { refusedHold } from './long-hold.js';
+import { keepLease } from './lease-keeper.js';
 import { resolveRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { PolicySet } from './policy-set.js';
@@ -327,14 +328,15 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
   }
 
   /**
-   * Releases the decision's lease when the response closes (at once for a request refused after
-   * all, or already closed). A failed release is reported; the lease then lapses after leaseMs.
+   * Holds the decision's lease while the response is open (renewed every half leaseMs) and
+   * releases it when the response closes; at once for a request refused after all, or already
+   * closed. A failed renew or release is reported; the lease then lapses after leaseMs.
    */
   private endLease<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, decision: Decision): void {
     const lease = decision.lease!;
     const raw = decision.allowed ? framework.rawResponse?.(req, res) : undefined;
     if (raw === undefined || raw.closed || raw.destroyed) this.releaseLease(lease);
-    else raw.once('close', () => this.releaseLease(lease));
+    else keepLease(raw, lease, this.report);
   }
 
   private releaseLease(lease: NonNullable<Decision['lease']>): void {

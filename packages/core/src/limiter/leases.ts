@@ -16,6 +16,11 @@ import type { LimiterSettings } from './options.js';
 export interface LeaseHandle {
   /** The lease id the store keeps (unique per request: a per-process random prefix and a counter). */
   readonly id: string;
+  /**
+   * The shortest `leaseMs` of the limiter's concurrency policies: renew more often than this to
+   * keep the lease. Set on the limiter's own handle (an events listener's view may omit it).
+   */
+  readonly leaseMs?: number;
   /** True once `release()` was called. */
   readonly released: boolean;
   /**
@@ -72,6 +77,7 @@ export class Leases {
   readonly policies: readonly ConcurrencyPolicy[];
   private readonly names: ReadonlySet<string>;
   private readonly bound: BoundStore | undefined;
+  private readonly leaseMs: number;
   private holdMs: number | undefined;
 
   private constructor(
@@ -80,6 +86,7 @@ export class Leases {
   ) {
     this.policies = Object.freeze([...policies]);
     this.names = new Set(policies.map((policy) => policy.name));
+    this.leaseMs = Math.min(...policies.map((policy) => policy.leaseMs));
     const store = settings.store;
     this.bound = typeof store.bind === 'function' ? (store.bind({ prefix: settings.prefix, policies: this.policies }) ?? undefined) : undefined;
   }
@@ -151,6 +158,7 @@ export class Leases {
     const leases = this;
     return {
       id,
+      leaseMs: this.leaseMs,
       get released() {
         return releasing !== undefined;
       },
