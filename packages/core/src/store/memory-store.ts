@@ -144,6 +144,7 @@ export class MemoryStore implements Store, Room {
         removed++;
       }
     }
+    if (this.count < this.maxKeys) for (const table of this.tables.values()) table.dropEvictionCursor();
     return removed;
   }
 
@@ -197,7 +198,7 @@ export class MemoryStore implements Store, Room {
       this.sweep();
       if (this.count < this.maxKeys) return;
     }
-    // Each table's index follows insertion order: its first key is its oldest state. The
+    // Each table's index follows insertion order: its first live key is its oldest state. The
     // table that needs room gives one up first, so one busy policy cannot evict the others.
     if (table.evictOldest()) return;
     for (const other of this.tables.values()) if (other.evictOldest()) return;

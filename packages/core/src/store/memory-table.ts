@@ -31,6 +31,8 @@ export abstract class MemoryTable {
   protected capacity = 0;
   private highWater = 0;
   private readonly free: number[] = [];
+  /** Eviction cursor over `index` in insertion order (see evictOldest). */
+  private oldest: Iterator<[string, number]> | undefined;
 
   constructor(
     readonly policy: Policy,
@@ -65,15 +67,32 @@ export abstract class MemoryTable {
     this.room.removed();
   }
 
-  /** Removes the oldest created state; false when the table is empty. */
+  /**
+   * Removes the oldest created state; false when the table is empty. O(1) amortised: a fresh
+   * `index.entries()` would step over every deleted entry the Map still holds (all at its front
+   * under churn) on each eviction, so one cursor persists across evictions and steps over each
+   * deleted entry once. Entries behind it were all evicted; a key set again is appended after it.
+   */
   evictOldest(): boolean {
-    const first = this.index.entries().next();
+    if (this.index.size === 0) return false;
+    let first = (this.oldest ??= this.index.entries()).next();
+    // A Map iterator that once reported done stays done, even after new entries.
+    if (first.done) first = (this.oldest = this.index.entries()).next();
     if (first.done) return false;
     this.remove(first.value[0], first.value[1]);
     return true;
   }
 
+  /**
+   * Drops the eviction cursor when no eviction is near (the store is below maxKeys): a cursor
+   * pins the Map's previous backing table after a rehash until its next step.
+   */
+  dropEvictionCursor(): void {
+    this.oldest = undefined;
+  }
+
   clear(): void {
+    this.oldest = undefined;
     this.index.clear();
     this.free.length = 0;
     this.highWater = 0;
