@@ -27,8 +27,9 @@ export interface DecisionEvent {
    */
   enforced: boolean;
   /**
-   * A frozen copy of the decision returned to the caller (decidedBy, degraded, results[] per
-   * policy): listeners observe it and cannot change what the caller acts on.
+   * A read-only view of the decision returned to the caller (decidedBy, degraded, results[] per
+   * policy): a frozen object with the decision's fields, `results` frozen copies made on first
+   * read. Listeners observe it and cannot change what the caller acts on.
    */
   decision: Decision;
   /**
