@@ -350,7 +350,7 @@ describe('limiter.options and withPolicies', () => {
       timeoutMs: 50,
       onError,
       onWarning,
-      breaker: expect.objectContaining({ failureThreshold: 5, cooldownMs: 5_000 }),
+      breaker: expect.objectContaining({ failureThreshold: 5, cooldownMs: 1_000 }),
       blockCache: { maxEntries: 10_000 },
       shadow: false,
     });

@@ -15,7 +15,7 @@ export interface BreakerOptions {
   minimumCalls?: number;
   /** The window of `failureRatio`, in ms (integer 1..2^31-1), only with `failureRatio`. Default 10_000. */
   windowMs?: number;
-  /** How long the breaker stays open before letting probes through, in ms (integer 1..2^31-1). Default 5_000. */
+  /** How long the breaker stays open before letting probes through, in ms (integer 1..2^31-1). Default 1_000. */
   cooldownMs?: number;
   /** Probe calls let through while half-open; that many successes close it, one failure reopens it. Integer 1..100. Default 2. */
   halfOpenProbes?: number;
@@ -42,14 +42,16 @@ export interface ResolvedBlockCacheOptions {
 
 /**
  * The breaker's defaults: opens after 5 consecutive failures (no ratio rule; with one, at least
- * 20 calls in a 10 s window), stays open 5 s, then lets 2 probes through half-open.
+ * 20 calls in a 10 s window), stays open 1 s, then lets 2 probes through half-open. A short
+ * cool-down: decisions are the store's again about a second after it answers (an open breaker costs
+ * one probe round per cool-down, so a dead store sees 2 calls a second).
  */
 export const BREAKER_DEFAULTS: ResolvedBreakerOptions = Object.freeze({
   failureThreshold: 5,
   failureRatio: undefined,
   minimumCalls: 20,
   windowMs: 10_000,
-  cooldownMs: 5_000,
+  cooldownMs: 1_000,
   halfOpenProbes: 2,
 });
 /** Default `blockCache.maxEntries`: denied keys remembered per limiter. */
