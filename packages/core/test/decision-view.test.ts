@@ -159,7 +159,7 @@ describe('the decision view a listener gets', () => {
   });
 
   test('in sloppy mode assignments are ignored', async () => {
-    const [{ decision, view }] = await decisionsAndViews();
+    const { decision, view } = (await decisionsAndViews())[0]!;
     const before = plain(decision);
     // A Function body is sloppy code (this file is a module: strict).
     const sloppy = new Function('view', 'view.allowed = !view.allowed; view.results[0].remaining = -1; view.results.length = 0; view.extra = 1; delete view.policy; return view.extra;');
