@@ -2,7 +2,7 @@ import { AimdAlgorithm } from './aimd.js';
 import type { AlgorithmName, LimitAlgorithm } from './algorithm.js';
 import { GradientAlgorithm } from './gradient.js';
 import { type AdaptiveLimiterOptions, type ResolvedAdaptiveOptions, resolveAdaptiveOptions } from './options.js';
-import { type Ceilings, type Priority, ceilingsFor } from './priority.js';
+import { type Ceilings, type Priority, assertPriority, ceilingsFor } from './priority.js';
 import { SampleWindow } from './sample-window.js';
 
 /**
@@ -99,9 +99,12 @@ export class AdaptiveLimiter {
 
   /**
    * Admits a request of this priority if its class still has room, returning its permit, or
-   * returns undefined (shed). The caller must release the permit on every exit path.
+   * returns undefined (shed). The caller must release the permit on every exit path. Throws
+   * InvalidOptionError (ERR_SLUICE_INVALID_OPTION, option `priority`) for anything but
+   * 'critical', 'normal' or 'sheddable' (an unknown class has no ceiling, so it would never be shed).
    */
   tryAcquire(priority: Priority = 'normal'): Permit | undefined {
+    assertPriority(priority, 'priority');
     if (this.inFlightCount >= this.ceilings[priority]) {
       this.shedCounts[priority] += 1;
       return undefined;
