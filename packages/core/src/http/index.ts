@@ -28,6 +28,7 @@ export {
 export { refusedHold } from './long-hold.js';
 export { limitedResponse, limitedStatus, PROBLEM_CONTENT_TYPE, ProblemTypes, type LimitedResponse, type RateLimitProblem } from './problem.js';
 export { clientGone, holdFor } from './hold.js';
+export { watchResponse, watchSettled, type HandlerWatch } from './handler-done.js';
 export { isThenable } from './thenable.js';
 export { AccessLists, type AccessList, type Listed } from './access-lists.js';
 export { WaitQueue, DEFAULT_MAX_WAITING, DEFAULT_MAX_WAITING_PER_KEY, type WaitOptions } from './wait-queue.js';
