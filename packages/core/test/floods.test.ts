@@ -4,14 +4,14 @@ import { createLimiter, fixedWindow, MemoryStore } from '@sluice/core';
 
 /**
  * Flood (issue 11 item 5): 2,000,000 distinct keys (200 times maxKeys) through a limiter on the
- * MemoryStore. The store never holds more than maxKeys states, and its heap stops growing once it is full: the
- * keys it has seen cost nothing, only the ones it holds. Decisions run on a fixed clock (nowMs),
+ * MemoryStore. The store never holds more than maxKeys states, and its heap stops growing once it
+ * is full: the keys it has seen cost nothing, only the ones it holds. Decisions run on a fixed clock (nowMs),
  * so nothing expires and every new key evicts the oldest.
  *
  * An eviction is O(1) amortised whatever the churn (one cursor over the table's Map,
- * memory-table.ts), so the key count sets the run time: jest's module sandbox makes a decision cost
- * 1.5-2 µs (0.4-0.7 µs from plain Node), so 2M keys keep this file near 5-8 s in `npm test`. CPU µs per
- * evicting decision at maxKeys 1k / 100k / 1M, over 10M+ keys: test/measure/eviction-cost.mjs.
+ * memory-table.ts), so the key count sets the run time: under jest a decision costs 1.5-2 µs
+ * (0.4-0.7 µs from plain Node), so 2M keys keep this file near 5-8 s in `npm test`. CPU µs per
+ * evicting decision at maxKeys 1k / 100k / 1M: test/measure/eviction-cost.mjs.
  */
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -29,7 +29,7 @@ const CHECKPOINT = 200_000;
 /** The heap is measured (two full collections, about 0.25 s under jest) at every third checkpoint, the last included. */
 const HEAP_EVERY = 3;
 const MAX_KEYS = 10_000;
-/** Tables, columns and index of 10,000 states (under 100 B each), with room for their fixed overhead. */
+/** Tables, columns, index and keys of 10,000 states (about 1.5 MB measured), with room for fixed overhead. */
 const HEAP_BOUND = 4_000_000;
 /** Growth allowed from the first checkpoint to the last: GC noise, not accumulation. */
 const FLAT_SLACK = 256_000;
