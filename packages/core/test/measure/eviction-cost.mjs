@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CPU µs per decision that evicts (a flood of new distinct keys against a full MemoryStore), at
-// maxKeys 1k / 100k / 1M, on core's built dist. Not a test: numbers for docs/memory.md. Each
+// maxKeys 1k / 100k / 1M, on core's built dist. Not a test: numbers for docs/resilience.md (Floods). Each
 // size fills the store, then floods it in chunks; a cost that climbs from chunk to chunk is the
 // O(churn) eviction this guards against. "below bound" is the same decision with room to spare.
 //   node scripts/build.mjs packages/core && node packages/core/test/measure/eviction-cost.mjs
