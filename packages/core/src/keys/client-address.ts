@@ -16,7 +16,7 @@ function low32(h: Uint16Array): number {
  * The IPv4 client an IPv6 address stands for, as an unsigned 32-bit number, or -1 when it
  * names none. Covers the forms whose IPv4 address sits at a fixed place.
  */
-function embeddedIpv4(h: Uint16Array): number {
+export function embeddedIpv4(h: Uint16Array): number {
   const h0 = h[0]!;
   const h1 = h[1]!;
   if (h0 === 0 && h1 === 0 && h[2] === 0 && h[3] === 0) {
@@ -51,7 +51,7 @@ function ipv4TextKey(ip: string): string {
 }
 
 /** `text[colon]` is ':' followed by a port number (1-65535) up to the end. */
-function isPortSuffix(text: string, colon: number): boolean {
+export function isPortSuffix(text: string, colon: number): boolean {
   const digits = text.length - colon - 1;
   if (text.charCodeAt(colon) !== COLON || digits < 1 || digits > 5) return false;
   for (let i = colon + 1; i < text.length; i++) {
