@@ -343,9 +343,14 @@ export function checkDrill(trace: Trace, times: DrillTimes, timeoutMs: number): 
   expect(moves.at(-1)).toBe('half-open->closed');
   expect(figures.recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
   expect(figures.settledMs).toBeLessThanOrEqual(SETTLE_BOUND_MS);
-  // Normal again: the store decides every call of the load's last TAIL_CHECK_MS.
+  // Normal again: the store decides every call of the load's last TAIL_CHECK_MS (which starts at
+  // least STEADY_MS after the breaker's last move), bar a call that timed out only because this
+  // process stalled: less its stalls it took under timeoutMs (when a starved loop resumes, the
+  // timeout timer runs before the store's answer is read). On a loaded CI machine such a stall
+  // can land in the tail; a store still failing would time calls out without one.
   const tail = trace.calls.filter((call) => call.startedAt >= times.endAt - TAIL_CHECK_MS);
-  expect(tail.length).toBeGreaterThan(0);
-  expect(new Set(tail.map((call) => `${call.decidedBy} ${call.degraded ?? ''}`))).toEqual(new Set(['store ']));
+  const stalledOut = (call: Call) => call.degraded === 'timeout' && unstalled(call, times.stalls) < timeoutMs;
+  expect(tail.filter((call) => call.decidedBy === 'store').length).toBeGreaterThan(tail.length / 2);
+  expect(new Set(tail.filter((call) => !stalledOut(call)).map((call) => `${call.decidedBy} ${call.degraded ?? ''}`))).toEqual(new Set(['store ']));
   return figures;
 }
