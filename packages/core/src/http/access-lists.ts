@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
-import { clientIpKey } from '../keys/client-address.js';
+import { embeddedIpv4, isPortSuffix } from '../keys/client-address.js';
 import { parseIpv4, parseIpv6 } from '../keys/ipv6.js';
 import type { RequestAccess } from '../keys/request-access.js';
 import type { HttpFramework } from './framework.js';
@@ -14,10 +14,10 @@ export type AccessList<Req> = readonly string[] | ((req: Req) => boolean | Promi
 /** What the lists say about a request: 'allow', 'deny', or undefined (neither: the limiter decides). */
 export type Listed = 'allow' | 'deny' | undefined;
 
-/** An IPv4 range: the network as an unsigned 32-bit number and its prefix length. */
+/** An IPv4 range: `network` and every address are compared divided by `size` (2^(32 - bits)), rounded down. */
 interface Ipv4Range {
-  readonly network: number;
-  readonly bits: number;
+  readonly block: number;
+  readonly size: number;
 }
 /** An IPv6 range: the network's 8 hextets and its prefix length. */
 interface Ipv6Range {
@@ -25,7 +25,67 @@ interface Ipv6Range {
   readonly bits: number;
 }
 
-/** One array list, parsed once: exact client keys, IPv4 ranges, IPv6 ranges. */
+const LOOPBACK_IPV4 = 0x7f000001;
+const BRACKET = 91;
+/** `readAddress`: the text is not an IP address in any form a framework reports. */
+const NOT_AN_ADDRESS = -2;
+/** `readAddress`: an IPv6 address, its hextets in the scratch space `parseIpv6` returned. */
+const IPV6 = -1;
+let seenHextets: Uint16Array | undefined;
+
+/**
+ * Reads a framework's client IP as seen, the way `clientIpKey` accepts it (`IPv4`, `IPv4:port`,
+ * IPv6 with or without a zone id, `[IPv6]`, `[IPv6]:port`): the IPv4 address as an unsigned 32-bit
+ * number, IPV6 (hextets in `seenHextets`), or NOT_AN_ADDRESS.
+ */
+function readAddress(ip: string): number {
+  let text = ip;
+  if (ip.charCodeAt(0) === BRACKET) {
+    const close = ip.indexOf(']');
+    if (close < 2 || (close !== ip.length - 1 && !isPortSuffix(ip, close + 1))) return NOT_AN_ADDRESS;
+    text = ip.slice(1, close);
+    if (text.indexOf(':') === -1) return NOT_AN_ADDRESS;
+  } else {
+    const colon = ip.indexOf(':');
+    if (colon === -1) {
+      const value = parseIpv4(ip);
+      return value >= 0 ? value : NOT_AN_ADDRESS;
+    }
+    // One colon: only `IPv4:port` (an IPv6 address has at least two).
+    if (colon === ip.lastIndexOf(':')) {
+      const value = isPortSuffix(ip, colon) ? parseIpv4(ip, 0, colon) : -1;
+      return value >= 0 ? value : NOT_AN_ADDRESS;
+    }
+  }
+  const zone = text.indexOf('%');
+  const hextets = parseIpv6(text, zone === -1 ? text.length : zone);
+  if (hextets === undefined) return NOT_AN_ADDRESS;
+  seenHextets = hextets;
+  return IPV6;
+}
+
+/** ::1, which the client key counts as the local host, 127.0.0.1. */
+function isIpv6Loopback(h: Uint16Array): boolean {
+  return h[0] === 0 && h[1] === 0 && h[2] === 0 && h[3] === 0 && h[4] === 0 && h[5] === 0 && h[6] === 0 && h[7] === 1;
+}
+
+/** ::ffff:0:0/96, how a dual-stack socket writes an IPv4 peer. */
+function isIpv4Mapped(h: Uint16Array): boolean {
+  return h[0] === 0 && h[1] === 0 && h[2] === 0 && h[3] === 0 && h[4] === 0 && h[5] === 0xffff;
+}
+
+function ipv4Range(value: number, bits: number): Ipv4Range {
+  const size = 2 ** (32 - bits);
+  return { block: Math.floor(value / size), size };
+}
+
+/**
+ * One array list, parsed once: exact client keys, IPv4 ranges, IPv6 ranges. IPv6 ranges match the
+ * IPv6 address as seen; IPv4 ranges match an IPv4 address as seen and the IPv4 client an IPv6
+ * address stands for (mapped, translated, compatible, NAT64 64:ff9b::/96, Teredo, 6to4; ::1 and
+ * 127.0.0.0/8 as 127.0.0.1), as the client key counts it. An IPv4-mapped entry
+ * (`::ffff:192.0.2.0/120`) is also that IPv4 range, since a dual-stack socket writes IPv4 peers so.
+ */
 class EntryList {
   readonly keys = new Set<string>();
   readonly v4: Ipv4Range[] = [];
@@ -50,11 +110,12 @@ class EntryList {
     const bits = Number(bitsText);
     if (!/^\d{1,3}$/.test(bitsText) || bits > max) throw new InvalidOptionError(path, entry, `a CIDR range with a prefix length from 0 to ${max}`);
     if (isV4) {
-      const value = parseIpv4(address);
-      this.v4.push({ network: bits === 0 ? 0 : value - (value % 2 ** (32 - bits)), bits });
-    } else {
-      this.v6.push({ hextets: Uint16Array.from(parseIpv6(address)!), bits });
+      this.v4.push(ipv4Range(parseIpv4(address), bits));
+      return true;
     }
+    const hextets = Uint16Array.from(parseIpv6(address)!);
+    this.v6.push({ hextets, bits });
+    if (bits >= 96 && isIpv4Mapped(hextets)) this.v4.push(ipv4Range(hextets[6]! * 65536 + hextets[7]!, bits - 96));
     return true;
   }
 
@@ -62,15 +123,21 @@ class EntryList {
   matches(key: string, ip: string | undefined): boolean {
     if (this.keys.has(key)) return true;
     if (ip === undefined || ip === '' || (this.v4.length === 0 && this.v6.length === 0)) return false;
-    // The IP as the client key knows it: IPv4-mapped and friends unwrapped, brackets and port dropped.
-    const canonical = clientIpKey(ip, false);
-    if (canonical.indexOf(':') < 0) {
-      const value = parseIpv4(canonical);
-      return value >= 0 && this.v4.some((range) => range.bits === 0 || Math.floor(value / 2 ** (32 - range.bits)) === Math.floor(range.network / 2 ** (32 - range.bits)));
-    }
-    const zone = canonical.indexOf('%');
-    const hextets = parseIpv6(canonical, zone < 0 ? canonical.length : zone);
-    return hextets !== undefined && this.v6.some((range) => inRange(hextets, range));
+    const seen = readAddress(ip);
+    if (seen >= 0) return this.matchesIpv4(seen);
+    if (seen === NOT_AN_ADDRESS) return false;
+    const hextets = seenHextets!;
+    for (const range of this.v6) if (inRange(hextets, range)) return true;
+    if (this.v4.length === 0) return false;
+    const client = embeddedIpv4(hextets);
+    if (client >= 0) return this.matchesIpv4(client);
+    return isIpv6Loopback(hextets) && this.matchesIpv4(LOOPBACK_IPV4);
+  }
+
+  /** `value` (or, for any of 127.0.0.0/8, the local host's 127.0.0.1) falls in a listed IPv4 range. */
+  private matchesIpv4(value: number): boolean {
+    for (const range of this.v4) if (Math.floor(value / range.size) === range.block) return true;
+    return value >>> 24 === 127 && value !== LOOPBACK_IPV4 && this.matchesIpv4(LOOPBACK_IPV4);
   }
 }
 
