@@ -79,6 +79,21 @@ function ipv4Range(value: number, bits: number): Ipv4Range {
   return { block: Math.floor(value / size), size };
 }
 
+const MALFORMED = 'a well-formed IP or CIDR range (IPv4 as four decimal octets without leading zeros; no zone id, brackets or port)';
+/** Dotted digits (`10.1`, `010.0.0.1`, `1.2.3.4.5`, `10.0.0.1:80`), perhaps bracketed, perhaps with a `/...` suffix. */
+const IPV4_SHAPED = /^\[?\d+(?:\.\d*)+\]?(?::\d*)?(?:\/.*)?$/;
+/** Two or more colons between hex digits (`1:2:3:4:5:6:7:8:9`, `fe80::1%eth0`, `[::1]:443`), or a hex start with `::` (`2001:db8::g`). */
+const IPV6_SHAPED = /^\[?(?:[\da-f]*:){2,}[\da-f.]*\]?(?::\d*)?(?:[%/].*)?$|^\[?[\da-f:]*::/i;
+
+/**
+ * An entry that is not an IP or range but is shaped like one, spaces aside: a typo or a pasted
+ * form, never meant as a client key (taken as one, it would silently never match).
+ */
+function looksLikeAddress(entry: string): boolean {
+  const compact = entry.replace(/\s+/g, '');
+  return IPV4_SHAPED.test(compact) || IPV6_SHAPED.test(compact);
+}
+
 /**
  * One array list, parsed once: exact client keys, IPv4 ranges, IPv6 ranges. IPv6 ranges match the
  * IPv6 address as seen; IPv4 ranges match an IPv4 address as seen and the IPv4 client an IPv6
@@ -94,8 +109,12 @@ class EntryList {
   constructor(entries: readonly unknown[], option: string) {
     entries.forEach((entry, index) => {
       const path = `${option}[${index}]`;
-      if (typeof entry !== 'string' || entry.length === 0) throw new InvalidOptionError(path, entry, 'a client key, an IP or a CIDR range (a non-empty string)');
-      if (!this.addAddress(entry, path)) this.keys.add(entry);
+      if (typeof entry !== 'string' || entry.trim().length === 0) throw new InvalidOptionError(path, entry, 'a client key, an IP or a CIDR range (a non-blank string)');
+      const shaped = looksLikeAddress(entry);
+      if (shaped && /\s/.test(entry)) throw new InvalidOptionError(path, entry, 'an IP or CIDR range without spaces');
+      if (this.addAddress(entry, path)) return;
+      if (shaped) throw new InvalidOptionError(path, entry, MALFORMED);
+      this.keys.add(entry);
     });
   }
 
