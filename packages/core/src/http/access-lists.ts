@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
-import { embeddedIpv4, isPortSuffix } from '../keys/client-address.js';
+import { embeddedIpv4, isPortSuffix, NOT_AN_ADDRESS_PREFIX } from '../keys/client-address.js';
 import { parseIpv4, parseIpv6 } from '../keys/ipv6.js';
 import type { RequestAccess } from '../keys/request-access.js';
 import type { HttpFramework } from './framework.js';
@@ -138,9 +138,13 @@ class EntryList {
     return true;
   }
 
-  /** `key` is listed, or `ip` (the framework's client IP, any text) falls in a listed range. */
+  /**
+   * `key` is listed, or `ip` (the framework's client IP, any text) falls in a listed range. A key
+   * that is the text of an "IP" that is not an address (an X-Forwarded-For the app trusts without
+   * a bound: `health-checker`) came from the client, not from a key function: it matches no key entry.
+   */
   matches(key: string, ip: string | undefined): boolean {
-    if (this.keys.has(key)) return true;
+    if (this.keys.has(key) && !isIpText(key, ip)) return true;
     if (ip === undefined || ip === '' || (this.v4.length === 0 && this.v6.length === 0)) return false;
     const seen = readAddress(ip);
     if (seen >= 0) return this.matchesIpv4(seen);
@@ -158,6 +162,12 @@ class EntryList {
     for (const range of this.v4) if (Math.floor(value / range.size) === range.block) return true;
     return value >>> 24 === 127 && value !== LOOPBACK_IPV4 && this.matchesIpv4(LOOPBACK_IPV4);
   }
+}
+
+/** `key` is the client key of `ip` (as is, or made apart from named keys) and `ip` is not an IP address. */
+function isIpText(key: string, ip: string | undefined): boolean {
+  if (ip === undefined || (key !== ip && key !== NOT_AN_ADDRESS_PREFIX + ip)) return false;
+  return readAddress(ip) === NOT_AN_ADDRESS;
 }
 
 function inRange(hextets: Uint16Array, range: Ipv6Range): boolean {
