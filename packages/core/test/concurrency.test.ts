@@ -19,7 +19,8 @@ import {
   type Store,
   type StoreRequest,
 } from '@sluice/core';
-import { keepLease } from '../src/http/lease-keeper';
+import { watchResponse } from '../src/http/handler-done';
+import { LeaseKeeper } from '../src/http/lease-keeper';
 
 function invalid(build: () => unknown): InvalidOptionError {
   try {
@@ -233,12 +234,12 @@ describe('a limiter with a concurrency policy (memory store)', () => {
   });
 });
 
-describe('the middleware keeps a lease while the response is open (keepLease)', () => {
+describe('the middleware keeps a lease while the handler works (LeaseKeeper)', () => {
   afterEach(() => {
     jest.useRealTimers();
   });
 
-  test('renews every half leaseMs, so a response open for several leaseMs keeps its slot; releases on close and stops renewing', async () => {
+  test('renews every half leaseMs, so a response open for several leaseMs keeps its slot; releases when the finished response closes and stops renewing', async () => {
     // Fake timers and a fake clock (performance.now, which the memory store reads): deterministic.
     jest.useFakeTimers();
     const limiter = createLimiter({ policies: [concurrency({ name: 'one', limit: 1, leaseMs: 1000 })] });
@@ -247,15 +248,16 @@ describe('the middleware keeps a lease while the response is open (keepLease)', 
     expect(lease.leaseMs).toBe(1000);
     const renew = jest.spyOn(lease, 'renew');
     const release = jest.spyOn(lease, 'release');
-    const raw = Object.assign(new EventEmitter(), { closed: false }) as unknown as ServerResponse;
+    const raw = Object.assign(new EventEmitter(), { closed: false, writableEnded: false }) as unknown as ServerResponse;
     const reported: unknown[] = [];
-    keepLease(raw, lease, (error) => reported.push(error));
+    watchResponse(raw, new LeaseKeeper(lease, (error: unknown) => reported.push(error)));
 
     for (let i = 0; i < 6; i++) await jest.advanceTimersByTimeAsync(500);
     // Three lease lengths later the lease is still held (each renew pushed its expiry on).
     expect(renew.mock.calls.length).toBeGreaterThanOrEqual(5);
     expect((await limiter.consume('k')).allowed).toBe(false);
 
+    (raw as { writableEnded: boolean }).writableEnded = true; // the app ended it
     raw.emit('close');
     await jest.advanceTimersByTimeAsync(0);
     expect(release).toHaveBeenCalledTimes(1);
@@ -266,7 +268,7 @@ describe('the middleware keeps a lease while the response is open (keepLease)', 
     expect(reported).toEqual([]);
   });
 
-  test('without renewals the same lease lapses after leaseMs (what keepLease prevents)', async () => {
+  test('without renewals the same lease lapses after leaseMs (what LeaseKeeper prevents)', async () => {
     jest.useFakeTimers();
     const limiter = createLimiter({ policies: [concurrency({ name: 'one', limit: 1, leaseMs: 1000 })] });
     expect((await limiter.consume('k')).allowed).toBe(true);

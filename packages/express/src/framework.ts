@@ -1,5 +1,5 @@
 import { IncomingMessage } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, decisionOf, decisionsOf, type DecisionCarrier, type HttpFramework } from '@sluice/core';
+import { PROBLEM_CONTENT_TYPE, decisionOf, decisionsOf, watchResponse, type DecisionCarrier, type HttpFramework } from '@sluice/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { ExpressOnLimited } from './options.js';
 
@@ -82,6 +82,11 @@ export const expressFramework: HttpFramework<Request, Response, NextFunction, Ex
   denied() {},
   raw: (req) => req,
   rawResponse: (req, res) => res,
+  // The handler is done when the app ended the response (res.end, which res.send calls), also after the client left.
+  proceedAndWatch(req, res, next, watch) {
+    watchResponse(res, watch);
+    next();
+  },
   abandon() {},
   afterResponse(req, res, engine, outcome) {
     res.once('finish', () => engine.afterResponse(outcome, res.statusCode));

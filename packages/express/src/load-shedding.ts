@@ -1,5 +1,6 @@
 import { type AdaptiveLimiter, LoadShedder, type LoadSheddingOptions, PROBLEM_CONTENT_TYPE, type Priority } from '@sluice/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { expressFramework } from './framework.js';
 
 /** Options of Express's `loadShedding`: see LoadSheddingOptions in @sluice/core; callbacks get `req`. */
 export type ExpressLoadSheddingOptions = LoadSheddingOptions<Request>;
@@ -12,8 +13,9 @@ export type LoadSheddingMiddleware = RequestHandler & {
 /**
  * Adaptive load shedding for `app.use()` (per process): admits a request while the adaptive
  * concurrency limit of its priority has room, else answers 503 with Retry-After and a
- * problem+json body without calling the next handler. The slot is released when the response
- * closes, on every exit path. Options are validated here, once (InvalidOptionError naming
+ * problem+json body without calling the next handler. The slot is held until the handler is
+ * done (it ended the response, also after the client left), or, once the client left, at most a
+ * grace period of 4x the limiter's baseline latency (then counted as a drop). Options are validated here, once (InvalidOptionError naming
  * the option); a `priority(req)` that throws or returns something else reaches `next(error)`.
  * Mount it before the rate limiter, so a shed request spends no quota.
  */
@@ -27,11 +29,12 @@ export function loadShedding(options: ExpressLoadSheddingOptions = {}): LoadShed
       next(error);
       return;
     }
-    const shed = shedder.admit(priority, res);
-    if (shed === undefined) {
-      next();
+    const slot = shedder.acquire(priority, res);
+    if (slot !== undefined) {
+      expressFramework.proceedAndWatch!(req, res, next, slot);
       return;
     }
+    const shed = shedder.shedResponse(priority);
     res.statusCode = shed.status;
     res.setHeader('Retry-After', shed.retryAfter);
     res.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);

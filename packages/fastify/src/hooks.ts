@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, kDecision, type DecisionCarrier, type HttpFramework, type RateLimitEngine, type RateLimitOutcome } from '@sluice/core';
+import { PROBLEM_CONTENT_TYPE, kDecision, watchResponse, type DecisionCarrier, type HttpFramework, type RateLimitEngine, type RateLimitOutcome } from '@sluice/core';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { FastifyOnLimited } from './options.js';
 
@@ -44,6 +44,11 @@ export const fastifyFramework: HttpFramework<FastifyRequest, FastifyReply, Fasti
   },
   raw: (request) => request.raw,
   rawResponse: (request, reply) => reply.raw,
+  // The handler is done when the reply was sent (Fastify ends the raw response), also after the client left.
+  proceedAndWatch(request, reply, done, watch) {
+    watchResponse(reply.raw, watch);
+    done();
+  },
   abandon() {},
   afterResponse(request, reply, engine, outcome) {
     (request as RequestWithOutcome)[kOutcome] = outcome;

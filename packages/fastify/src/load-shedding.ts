@@ -1,6 +1,7 @@
 import { type AdaptiveLimiter, LoadShedder, type LoadSheddingOptions, PROBLEM_CONTENT_TYPE, type Priority } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { fastifyFramework } from './hooks.js';
 
 /** Options of Fastify's `loadShedding`: see LoadSheddingOptions in @sluice/core; callbacks get `request` (body not parsed yet). */
 export type FastifyLoadSheddingOptions = LoadSheddingOptions<FastifyRequest>;
@@ -14,7 +15,8 @@ export type LoadSheddingHook = onRequestHookHandler & {
  * An onRequest hook that sheds load (per process), for one route (`onRequest: hook`) or a
  * context of your own (`fastify.addHook('onRequest', hook)`). A request is admitted while the
  * adaptive concurrency limit of its priority has room, else answered 503 with Retry-After and a
- * problem+json body. The slot is released when the raw response closes, on every exit path.
+ * problem+json body. The slot is held until the handler is done (the reply was sent, also after the
+ * client left), or, once the client left, at most 4x the limiter's baseline latency (a drop).
  * Options are validated here, once (InvalidOptionError naming the option); a `priority(request)`
  * that throws or returns something else reaches Fastify's error handler.
  */
@@ -28,11 +30,12 @@ export function loadSheddingHook(options: FastifyLoadSheddingOptions = {}): Load
       done(error as Error);
       return;
     }
-    const shed = shedder.admit(priority, reply.raw);
-    if (shed === undefined) {
-      done();
+    const slot = shedder.acquire(priority, reply.raw);
+    if (slot !== undefined) {
+      fastifyFramework.proceedAndWatch!(request, reply, done, slot);
       return;
     }
+    const shed = shedder.shedResponse(priority);
     reply.code(shed.status).header('retry-after', shed.retryAfter).header('content-type', PROBLEM_CONTENT_TYPE).send(shed.body);
   };
   Object.defineProperty(hook, 'limiter', { value: shedder.limiter, enumerable: true });

@@ -1,4 +1,4 @@
-import { PROBLEM_CONTENT_TYPE, decisionOf, decisionsOf, type DecisionCarrier, type HttpFramework } from '@sluice/core';
+import { PROBLEM_CONTENT_TYPE, decisionOf, decisionsOf, watchSettled, type DecisionCarrier, type HttpFramework } from '@sluice/core';
 import type { Context, Next } from 'koa';
 import type { KoaOnLimited } from './options.js';
 
@@ -33,6 +33,12 @@ export const koaFramework: HttpFramework<Context, Context, Next, KoaOnLimited> =
   denied() {},
   raw: (ctx) => ctx.req,
   rawResponse: (ctx) => ctx.res,
+  // Koa skips res.end once the socket is gone: downstream is done when next()'s promise settles.
+  proceedAndWatch(ctx, res, next, watch) {
+    const proceeded = next();
+    watchSettled(ctx.res, proceeded, watch);
+    return proceeded;
+  },
   abandon(ctx) {
     // Leave the dead connection alone instead of running the route for nobody.
     ctx.respond = false;

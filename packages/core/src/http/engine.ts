@@ -7,7 +7,8 @@ import type { MaybePromise } from '../store/types.js';
 import type { HttpFramework, RefundingEngine } from './framework.js';
 import { clientGone, holdFor } from './hold.js';
 import { refusedHold } from './long-hold.js';
-import { keepLease } from './lease-keeper.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { type HandlerWatch, watchResponse } from './handler-done.js';
 import { resolveRateLimitOptions, type RateLimitOptions, type ResolvedRateLimitOptions } from './options.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { PolicySet } from './policy-set.js';
@@ -255,8 +256,8 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
       this.giveBack(policySet, key, cost);
       decision = refusedHold(decision, options.maxDelayMs, cost);
     }
-    // A concurrency lease ends with the response, however it ends (finish, client gone, error).
-    if (decision.lease !== undefined) this.endLease(framework, req, res, decision);
+    // A concurrency lease is held until the handler is done (lease-keeper.ts), not until the client leaves.
+    const keeper = decision.lease === undefined ? undefined : this.keepLease(framework, decision);
     const stacked = recordDecision(carrier, policySet, decision);
     if (decision.shadow === undefined || options.shadowHeaders || stacked !== undefined) {
       writeRateLimitHeaders(res, framework.setHeader, policySet, decision, options.headers, options.legacyHeaders, stacked);
@@ -268,8 +269,9 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     framework.expose(req, carrier);
     if (!decision.allowed) return this.deny(framework, req, res, next, decision.shadow === undefined ? decision : enforcedOnly(policySet, decision), cost);
     if (this.refunds) framework.afterResponse(req, res, this, { decision, policySet, key, cost });
-    if (decision.delayMs > 0) return this.hold(framework, req, res, next, decision.delayMs);
-    return framework.proceed(req, res, next);
+    if (decision.delayMs > 0) return this.hold(framework, req, res, next, decision, policySet, key, cost, keeper);
+    if (keeper === undefined) return framework.proceed(req, res, next);
+    return this.proceedHolding(framework, req, res, next, keeper);
   }
 
   /** The default RFC 9457 response (429, or 503 when no store answered), or the user's `onLimited`. */
@@ -295,11 +297,36 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
     return framework.denied(req, res, next);
   }
 
-  /** Leaky-bucket shaping: continues after `delayMs` (bounded by maxDelayMs), without blocking the event loop, unless the client left. */
-  private hold<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, delayMs: number): Promise<unknown> {
-    return holdFor(delayMs).then(() =>
-      clientGone(framework.raw(req)) ? framework.abandon(req, res, next) : framework.proceed(req, res, next),
-    );
+  /**
+   * Leaky-bucket shaping: continues after `delayMs` (bounded by maxDelayMs), without blocking the
+   * event loop, unless the client left: then the route does not run, so the charged cost is given
+   * back (as for a hold refused beyond maxDelayMs) and the lease released.
+   */
+  private hold<Res, Next>(
+    framework: HttpFramework<Req, Res, Next, OnLimited>,
+    req: Req,
+    res: Res,
+    next: Next,
+    decision: Decision,
+    policySet: PolicySet,
+    key: string,
+    cost: number,
+    keeper: LeaseKeeper | undefined,
+  ): Promise<unknown> {
+    return holdFor(decision.delayMs).then(() => {
+      if (!clientGone(framework.raw(req))) return keeper === undefined ? framework.proceed(req, res, next) : this.proceedHolding(framework, req, res, next, keeper);
+      keeper?.handlerDone();
+      // A failure-policy decision charged no store: nothing to give back.
+      if (decision.degraded === undefined) this.giveBack(policySet, key, cost);
+      return framework.abandon(req, res, next);
+    });
+  }
+
+  /** Continues, holding `watch` (a lease) until the handler is done. */
+  private proceedHolding<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, next: Next, watch: HandlerWatch): unknown {
+    if (framework.proceedAndWatch !== undefined) return framework.proceedAndWatch(req, res, next, watch);
+    watchResponse(framework.rawResponse!(req, res), watch);
+    return framework.proceed(req, res, next);
   }
 
   /**
@@ -328,19 +355,16 @@ export class RateLimitEngine<Req extends object, OnLimited = unknown> implements
   }
 
   /**
-   * Holds the decision's lease while the response is open (renewed every half leaseMs) and
-   * releases it when the response closes; at once for a request refused after all, or already
-   * closed. A failed renew or release is reported; the lease then lapses after leaseMs.
+   * A keeper that renews the decision's lease until the handler is done, then releases it; for a
+   * request refused after all, or a framework that cannot tell when its handler is done, the
+   * lease is released at once (undefined). A failed renew or release is reported; the lease then
+   * lapses after leaseMs.
    */
-  private endLease<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, req: Req, res: Res, decision: Decision): void {
+  private keepLease<Res, Next>(framework: HttpFramework<Req, Res, Next, OnLimited>, decision: Decision): LeaseKeeper | undefined {
     const lease = decision.lease!;
-    const raw = decision.allowed ? framework.rawResponse?.(req, res) : undefined;
-    if (raw === undefined || raw.closed || raw.destroyed) this.releaseLease(lease);
-    else keepLease(raw, lease, this.report);
-  }
-
-  private releaseLease(lease: NonNullable<Decision['lease']>): void {
+    if (decision.allowed && (framework.proceedAndWatch !== undefined || framework.rawResponse !== undefined)) return new LeaseKeeper(lease, this.report);
     lease.release().then(undefined, this.report);
+    return undefined;
   }
 
   /** Refunds `cost`; a failure is reported, never thrown (the response is already decided). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Decision } from '../limiter/decision.js';
+import type { HandlerWatch } from './handler-done.js';
 import type { RateLimitOutcome } from './outcome.js';
 import type { DecisionCarrier } from './stack.js';
 
@@ -38,11 +39,20 @@ export interface HttpFramework<Req, Res, Next, OnLimited> {
   /** The client left during a hold: end the request without running the route. */
   abandon(req: Req, res: Res, next: Next): unknown;
   /**
-   * The Node response under `res`: a concurrency lease is released on its 'close' event, which
-   * fires however the response ends (finished, client gone, error). Optional for other adapters:
-   * without it the engine releases the lease as soon as the request is admitted (no in-flight limit).
+   * The Node response under `res`. Optional for other adapters: without it (and without
+   * `proceedAndWatch`) the engine releases a concurrency lease as soon as the request is
+   * admitted (no in-flight limit).
    */
   rawResponse?(req: Req, res: Res): ServerResponse;
+  /**
+   * Continues like `proceed` and tells `watch` when the route's handler is done with the request
+   * (`watch.handlerDone()`), and when the response closed before that (`watch.responseClosed()`,
+   * the client left). Only requests holding a concurrency lease or a load-shedding slot come
+   * here. Express and Fastify: `watchResponse` (the app ended the response, also after the
+   * client left); Koa: `watchSettled` on `next()`'s promise. Without it the engine uses
+   * `watchResponse` on `rawResponse`.
+   */
+  proceedAndWatch?(req: Req, res: Res, next: Next, watch: HandlerWatch): unknown;
   /** Calls `engine.afterResponse(outcome, status)` once the response is complete (only with `refund`). */
   afterResponse(req: Req, res: Res, engine: RefundingEngine, outcome: RateLimitOutcome): void;
 }

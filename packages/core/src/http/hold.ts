@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { MAX_TIMER_MS } from '../time/timers.js';
 
-/** True once the client's connection is gone: a request held for shaping should then not run. */
+/** True once the client's connection is gone: a request held for shaping should then not run (the engine refunds its cost). */
 export function clientGone(req: IncomingMessage): boolean {
   const socket = req.socket as IncomingMessage['socket'] | null | undefined;
   return socket === null || socket === undefined || socket.destroyed === true;

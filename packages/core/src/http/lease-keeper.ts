@@ -1,29 +1,53 @@
-import type { ServerResponse } from 'node:http';
 import type { LeaseHandle } from '../limiter/leases.js';
 import { MAX_TIMER_MS } from '../time/timers.js';
+import type { HandlerWatch } from './handler-done.js';
+
+/** One renewal round (module-level, so the interval holds no closure of its own). */
+function renewLease(keeper: LeaseKeeper): void {
+  keeper.renew();
+}
 
 /**
- * Holds a concurrency lease for as long as `raw` is open: renews it every half `leaseMs` (so a
- * long response keeps its slot, while a process that dies stops renewing and its lease lapses),
- * and releases it on the response's 'close', which fires however the response ends. One
- * unref'd interval per open response. `report` hears a failed renew or release (the lease
- * then lapses by itself after leaseMs); a renew that finds the lease gone stops renewing.
+ * Holds an admitted request's concurrency lease for as long as its handler works on it: renews
+ * it every half `leaseMs` from admission (so a long request keeps its slot, while a process that
+ * dies stops renewing and its lease lapses), stops renewing when the response closes before the
+ * handler is done (the client left: a handler that never finishes keeps the lease at most
+ * `leaseMs` longer), and releases it when the handler is done (`HandlerWatch`). One unref'd
+ * interval per held lease. `report` hears a failed renew or release (the lease then lapses by
+ * itself after leaseMs); a renew that finds the lease gone stops renewing.
  */
-export function keepLease(raw: ServerResponse, lease: LeaseHandle, report: (error: unknown) => void): void {
-  const leaseMs = lease.leaseMs;
-  if (leaseMs === undefined) {
-    raw.once('close', () => lease.release().then(undefined, report));
-    return;
+export class LeaseKeeper implements HandlerWatch {
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly lease: LeaseHandle,
+    private readonly report: (error: unknown) => void,
+  ) {
+    const leaseMs = lease.leaseMs;
+    if (leaseMs === undefined) return;
+    this.timer = setInterval(renewLease, Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(leaseMs / 2))), this);
+    this.timer.unref();
   }
-  const every = Math.min(MAX_TIMER_MS, Math.max(1, Math.floor(leaseMs / 2)));
-  const timer = setInterval(() => {
-    lease.renew().then((held) => {
-      if (!held) clearInterval(timer);
-    }, report);
-  }, every);
-  timer.unref();
-  raw.once('close', () => {
-    clearInterval(timer);
-    lease.release().then(undefined, report);
-  });
+
+  /** @internal One renewal (the interval's). */
+  renew(): void {
+    this.lease.renew().then((held) => {
+      if (!held) this.stop();
+    }, this.report);
+  }
+
+  responseClosed(): void {
+    this.stop();
+  }
+
+  handlerDone(): void {
+    this.stop();
+    this.lease.release().then(undefined, this.report);
+  }
+
+  private stop(): void {
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
 }

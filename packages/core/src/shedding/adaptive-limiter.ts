@@ -8,7 +8,8 @@ import { SampleWindow } from './sample-window.js';
 /**
  * How an admitted request ended, for the latency estimate: `success` gives a sample;
  * `dropped` (a timeout, an overload status such as 503/504) gives a sample that also counts as
- * congestion; `ignore` (the client left early) gives none.
+ * congestion; `ignore` gives none (the middleware no longer uses it: a request whose client left
+ * still gives a sample when its handler is done).
  */
 export type Outcome = 'success' | 'dropped' | 'ignore';
 
@@ -95,6 +96,11 @@ export class AdaptiveLimiter {
   /** The settings in force, defaults filled in. */
   get options(): Readonly<ResolvedAdaptiveOptions> {
     return this.settings;
+  }
+
+  /** The RTT the algorithm compares against (the service's latency when nothing queues), ms; NaN before the first window. */
+  get baselineRttMs(): number {
+    return this.algorithm.baselineRttMs;
   }
 
   /**

@@ -5,3 +5,4 @@ export { ADAPTIVE_LIMITER_OPTION_KEYS, type AdaptiveLimiterOptions, type Resolve
 export { PRIORITIES, type Priority } from './priority.js';
 export type { ShedProblem, ShedResponse } from './response.js';
 export { LoadShedder, LOAD_SHEDDING_OPTION_KEYS, type LoadSheddingOptions } from './shedder.js';
+export { HeldSlot, abandonedGraceMs, ABANDONED_GRACE_FACTOR, UNMEASURED_LATENCY_MS } from './held-slot.js';

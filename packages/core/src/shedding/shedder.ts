@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { InvalidOptionError } from '../errors.js';
 import { parseDuration, type Duration } from '../time/duration.js';
 import { assertKnownKeys, assertPlainObject } from '../validate.js';
-import { type AdaptiveLimiter, type Outcome, type Permit, createAdaptiveLimiter, isAdaptiveLimiter } from './adaptive-limiter.js';
+import { watchResponse } from '../http/handler-done.js';
+import { type AdaptiveLimiter, createAdaptiveLimiter, isAdaptiveLimiter } from './adaptive-limiter.js';
+import { HeldSlot } from './held-slot.js';
 import { ADAPTIVE_LIMITER_OPTION_KEYS, type AdaptiveLimiterOptions } from './options.js';
 import { type Priority, assertPriority } from './priority.js';
 import { type ShedResponse, shedResponses } from './response.js';
@@ -39,7 +41,7 @@ const overloadStatus = (status: number): boolean => status === 503 || status ===
 
 /**
  * The framework-neutral half of the `loadShedding` middleware: validates options once, decides
- * per request, and releases each admitted request's permit when its response closes.
+ * per request, and holds each admitted request's slot until its handler is done (HeldSlot).
  */
 export class LoadShedder<Req> {
   /** The adaptive limiter it admits by (given as `limiter`, or made from the options). */
@@ -74,26 +76,30 @@ export class LoadShedder<Req> {
   }
 
   /**
-   * Admits the request or returns the response to send. An admitted request's permit is released
-   * when `res` closes: after it finished (a sample, or a drop per `dropped`), or early because the
-   * client or socket went away (no sample). Node emits 'close' on every exit path, also after a
-   * handler threw and the framework answered with an error.
+   * Admits the request, returning its slot (hand it to the framework's `proceedAndWatch`, which
+   * releases it when the handler is done), or undefined: shed, send `shedResponse(priority)`.
+   * `res` is read for the status when the handler is done (a drop per `dropped`).
    */
-  admit(priority: Priority, res: ServerResponse): ShedResponse | undefined {
+  acquire(priority: Priority, res: ServerResponse): HeldSlot | undefined {
     const permit = this.limiter.tryAcquire(priority);
-    if (permit === undefined) return this.responses[priority];
-    this.releaseOnClose(permit, res);
-    return undefined;
+    return permit === undefined ? undefined : new HeldSlot(permit, res, this.limiter, this.droppedStatus);
   }
 
-  private releaseOnClose(permit: Permit, res: ServerResponse): void {
-    if (res.closed) {
-      permit.release('ignore');
-      return;
-    }
-    res.once('close', () => {
-      const outcome: Outcome = !res.writableFinished ? 'ignore' : this.droppedStatus(res.statusCode) ? 'dropped' : 'success';
-      permit.release(outcome);
-    });
+  /** The 503 a shed request of this priority gets. */
+  shedResponse(priority: Priority): ShedResponse {
+    return this.responses[priority];
+  }
+
+  /**
+   * Admits the request or returns the response to send. An admitted request's slot is held until
+   * its handler ended `res` (`ServerResponse.end`, as Express and Fastify do, also after the
+   * client left): then a latency sample from admission, or a drop per `dropped`. A handler still
+   * at work `abandonedGraceMs` after its client left gives the slot up as a drop.
+   */
+  admit(priority: Priority, res: ServerResponse): ShedResponse | undefined {
+    const slot = this.acquire(priority, res);
+    if (slot === undefined) return this.responses[priority];
+    watchResponse(res, slot);
+    return undefined;
   }
 }
