@@ -7,7 +7,10 @@ import type { HttpFramework } from './framework.js';
 /**
  * An allow or deny list: client keys, IPs and CIDR ranges (`'10.0.0.0/8'`, `'2001:db8::/32'`),
  * or a function of the request (sync or async; a throw or rejection goes to the framework's
- * error handling, like every other callback).
+ * error handling, like every other callback). IP and range entries match the framework's client IP
+ * (IPv6 entries the address as seen, IPv4 entries also the IPv4 client an IPv6 address stands
+ * for); other entries match the client key. An entry shaped like an IP that does not parse
+ * (`'10.0.0.0 /8'`) throws InvalidOptionError naming `allowList[i]` / `denyList[i]`.
  */
 export type AccessList<Req> = readonly string[] | ((req: Req) => boolean | PromiseLike<boolean>);
 
