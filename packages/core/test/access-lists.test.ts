@@ -2,6 +2,7 @@
 // IPv6 address as seen, IPv4 entries also the IPv4 client it stands for; address-shaped entries that
 // do not parse are typed errors; key entries never match an "IP" that is not an address.
 import { AccessLists, ErrorCodes, InvalidOptionError, clientIpKey, createKeyBuilders, type RequestAccess } from '@sluice/core';
+import { thrownBy } from './fixtures/thrown-by.js';
 
 interface Req {
   ip?: string | undefined;
@@ -28,15 +29,6 @@ function lists(options: { allowList?: unknown; denyList?: unknown }): AccessList
 /** Does `entries` (as a deny list) hold the request from `ip`, keyed as the default key would? */
 function denies(entries: string[], ip: string, key = ipKey(ip)): boolean {
   return lists({ denyList: entries }).match({ ip }, key) === 'deny';
-}
-
-function thrownBy(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 // [what, address as the framework reports it, exact IPv6 entry (another text of it), range holding it, IPv4 client]

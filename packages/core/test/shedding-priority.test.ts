@@ -1,16 +1,8 @@
 // The adaptive limiter's priority argument: only the three classes, whatever the caller passes.
 import { ErrorCodes, InvalidOptionError, LoadShedder, PRIORITIES, createAdaptiveLimiter } from '@sluice/core';
+import { thrownBy } from './fixtures/thrown-by.js';
 
 const NOT_PRIORITIES: unknown[] = ['low', 'high', 'Normal', '', 'toString', '__proto__', 'constructor', null, 0, 1, {}];
-
-function thrownBy(call: () => unknown): unknown {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('AdaptiveLimiter.tryAcquire(priority)', () => {
   test('an unknown priority is an InvalidOptionError naming `priority`, and admits nothing', () => {
