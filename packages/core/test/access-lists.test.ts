@@ -72,6 +72,9 @@ describe('IPv4-mapped entries and plain IPv4 clients', () => {
     expect(denies(['::ffff:192.0.2.0/120'], '192.0.2.77')).toBe(true);
     expect(denies(['::ffff:0:0/96'], '198.51.100.7')).toBe(true);
     expect(denies(['::ffff:192.0.2.0/120'], '192.0.3.1')).toBe(false);
+    // It is that IPv4 range in full: the IPv4 clients of 6to4 and NAT64 addresses too.
+    expect(denies(['::ffff:192.0.2.0/120'], '2002:c000:201:5::1')).toBe(true);
+    expect(denies(['::ffff:192.0.2.0/120'], '64:ff9b::192.0.2.1')).toBe(true);
   });
 
   test('other IPv6 entries never match a plain IPv4 client (::/0 is every IPv6 address, not every client)', () => {
