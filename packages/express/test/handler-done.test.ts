@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type RequestHandler } from 'express';
+import { listening } from '../../core/test/shedding-harness.js';
 import { runHandlerDone } from '../../../test/adapter-behaviour/handler-done.js';
 import { loadShedding, rateLimit } from '../src/index.js';
 
@@ -25,15 +25,6 @@ runHandlerDone({
       res.send('ok');
     });
     app.get('/never', (req, res) => probe.entered(res));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
+    return listening(app.listen(0, '127.0.0.1'));
   },
 });
