@@ -44,6 +44,8 @@ describe('watchResponse (Express, Fastify)', () => {
     expect(raw.end('late', 'utf8')).toBe(raw);
     expect(ends).toEqual([['late', 'utf8']]);
     expect(watch.events).toEqual(['closed', 'done']);
+    raw.end(); // a second end() tells no one again
+    expect(watch.events).toEqual(['closed', 'done']);
   });
 
   test('a response already closed when the watch starts: done if ended, else waits for end()', () => {

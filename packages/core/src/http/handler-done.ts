@@ -18,11 +18,15 @@ function onEnd(raw: ServerResponse, watch: HandlerWatch): void {
   const end = raw.end;
   // An own `end` on this one response (only after an abort): Node's end still runs after the
   // socket is gone and sets writableEnded, but emits neither 'finish' nor a second 'close'.
+  let told = false;
   raw.end = function endThenDone(this: ServerResponse, ...args: unknown[]) {
     try {
       return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
     } finally {
-      watch.handlerDone();
+      if (!told) {
+        told = true;
+        watch.handlerDone();
+      }
     }
   } as ServerResponse['end'];
 }
