@@ -1,15 +1,13 @@
 import { evaluatePenalty, penaltyBlockLeft } from '../algorithms/penalty.js';
 import type { PenaltyState, StoreMode } from '../algorithms/types.js';
 import type { PenaltyPolicy } from '../policies/policy.js';
-import { DELETE, KEEP, MemoryTable, modeFor, SET, type Room } from './memory-table.js';
+import { KEEP, type MemoryTable, modeFor, ObjectStateTable, type Room } from './memory-table.js';
 
 /** Figures per policy (see MemoryTable.evaluate). */
 const FIELDS = 5;
 
 /** The penalty's states (strike stamps, block end, level: one object per key, like the sliding log). */
-export class PenaltyTable extends MemoryTable {
-  private states: (PenaltyState | undefined)[] = [];
-  private nextState: PenaltyState | undefined = undefined;
+export class PenaltyTable extends ObjectStateTable<PenaltyState> {
   private readonly penalty: PenaltyPolicy;
   /** Set by `decidePenalized` just before `evaluate`: the other policies denied this consume (a strike). */
   othersDenied = false;
@@ -38,30 +36,7 @@ export class PenaltyTable extends MemoryTable {
     const state = slot >= 0 ? this.states[slot] : undefined;
     const e = evaluatePenalty(this.penalty, state, now, mode, this.othersDenied);
     this.othersDenied = false;
-    out[at] = e.allowed ? 1 : 0;
-    out[at + 1] = e.remaining;
-    out[at + 2] = e.resetAfterUs;
-    out[at + 3] = e.retryAfterUs;
-    out[at + 4] = e.delayUs;
-    this.op = mode === 'peek' || e.next === state ? KEEP : e.next === undefined ? DELETE : SET;
-    this.nextState = e.next as PenaltyState | undefined;
-    return e.allowed;
-  }
-
-  expiresAt(slot: number): number {
-    return this.states[slot]!.expiresAtUs;
-  }
-
-  protected write(slot: number): void {
-    this.states[slot] = this.nextState;
-  }
-
-  protected override release(slot: number): void {
-    this.states[slot] = undefined;
-  }
-
-  protected resize(capacity: number): void {
-    this.states.length = Math.min(this.states.length, capacity);
+    return this.record(e, state, mode, out, at);
   }
 }
 

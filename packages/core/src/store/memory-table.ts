@@ -1,4 +1,4 @@
-import type { Mode, StoreMode } from '../algorithms/types.js';
+import type { Evaluation, Mode, PolicyState, StoreMode } from '../algorithms/types.js';
 import type { Policy } from '../policies/policy.js';
 
 /** What a request does to a state once it commits. */
@@ -112,6 +112,43 @@ export abstract class MemoryTable {
     }
     this.index.set(key, slot);
     return slot;
+  }
+}
+
+/**
+ * A table holding one state object per key (lists such as the sliding log's stamps, leases, a
+ * penalty's strikes): subclasses evaluate, then `record` writes the figures and what to commit.
+ */
+export abstract class ObjectStateTable<S extends PolicyState> extends MemoryTable {
+  protected states: (S | undefined)[] = [];
+  private nextState: S | undefined = undefined;
+
+  /** Writes `e`'s figures at `out[at..at+4]` and what a commit writes; returns whether it admits. */
+  protected record(e: Evaluation, state: S | undefined, mode: StoreMode, out: Float64Array, at: number): boolean {
+    out[at] = e.allowed ? 1 : 0;
+    out[at + 1] = e.remaining;
+    out[at + 2] = e.resetAfterUs;
+    out[at + 3] = e.retryAfterUs;
+    out[at + 4] = e.delayUs;
+    this.op = mode === 'peek' || e.next === state ? KEEP : e.next === undefined ? DELETE : SET;
+    this.nextState = e.next as S | undefined;
+    return e.allowed;
+  }
+
+  expiresAt(slot: number): number {
+    return this.states[slot]!.expiresAtUs;
+  }
+
+  protected write(slot: number): void {
+    this.states[slot] = this.nextState;
+  }
+
+  protected override release(slot: number): void {
+    this.states[slot] = undefined;
+  }
+
+  protected resize(capacity: number): void {
+    this.states.length = Math.min(this.states.length, capacity);
   }
 }
 

@@ -2,7 +2,7 @@ import { evaluatePolicy } from '../algorithms/evaluate.js';
 import { remainingOf, resetAfter, retryAfter } from '../algorithms/sliding-window.js';
 import type { Mode, PolicyState, StoreMode } from '../algorithms/types.js';
 import type { BucketPolicy, Policy, WindowPolicy } from '../policies/policy.js';
-import { DELETE, grown, KEEP, MemoryTable, SET, type Room } from './memory-table.js';
+import { DELETE, grown, KEEP, MemoryTable, ObjectStateTable, SET, type Room } from './memory-table.js';
 import { PenaltyTable } from './memory-penalty.js';
 
 // One table class per algorithm, each the reference model (src/algorithms) rewritten over
@@ -241,37 +241,10 @@ function remainingAt(span: number, ahead: number, intervalUs: number): number {
  * log and the concurrency limit, whose states are lists (timestamps, leases: O(limit)) that no
  * fixed set of columns holds.
  */
-class ObjectTable extends MemoryTable {
-  private states: (PolicyState | undefined)[] = [];
-  private nextState: PolicyState | undefined = undefined;
-
+class ObjectTable extends ObjectStateTable<PolicyState> {
   evaluate(slot: number, now: number, cost: number, mode: StoreMode, out: Float64Array, at: number, lease?: string): boolean {
     const state = slot >= 0 ? this.states[slot] : undefined;
-    const e = evaluatePolicy(this.policy, state, now, cost, mode, lease);
-    out[at] = e.allowed ? 1 : 0;
-    out[at + 1] = e.remaining;
-    out[at + 2] = e.resetAfterUs;
-    out[at + 3] = e.retryAfterUs;
-    out[at + 4] = e.delayUs;
-    this.op = mode === 'peek' || e.next === state ? KEEP : e.next === undefined ? DELETE : SET;
-    this.nextState = e.next;
-    return e.allowed;
-  }
-
-  expiresAt(slot: number): number {
-    return this.states[slot]!.expiresAtUs;
-  }
-
-  protected write(slot: number): void {
-    this.states[slot] = this.nextState;
-  }
-
-  protected override release(slot: number): void {
-    this.states[slot] = undefined;
-  }
-
-  protected resize(capacity: number): void {
-    this.states.length = Math.min(this.states.length, capacity);
+    return this.record(evaluatePolicy(this.policy, state, now, cost, mode, lease), state, mode, out, at);
   }
 }
 
